@@ -1,0 +1,275 @@
+/*
+ * netpipe: net.c: sockets, the interface, and where packets go.
+ *
+ * The server binds the status port and sends everything from it: to the
+ * group, broadcast or unicast destination, and unicast to single clients.
+ * A client binds the data port (on the group address with -m, several
+ * clients per host allowed) and sends its status packets from a second
+ * socket on an ephemeral port, so that the server can reach each client
+ * alone even when several share a host.
+ *
+ * Copyright (C) 2026 the netpipe authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+
+#include <arpa/inet.h>
+#include <err.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netpipe.h"
+
+#define SOCKBUF		(4 * 1024 * 1024)	/* socket buffer we ask for */
+#define SEND_WAIT_MS	10		/* wait for room in a full buffer */
+
+static int	 udp_socket(void);
+static void	 bind_port(int, struct in_addr, unsigned);
+static int	 find_iface(struct net *, const struct opts *, struct in_addr *);
+static void	 set_int(int, int, int, int, const char *);
+static void	 set_bufs(int);
+
+static int
+udp_socket(void)
+{
+	int fd;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		err(1, "socket");
+	return fd;
+}
+
+static void
+set_int(int fd, int level, int name, int val, const char *what)
+{
+	if (setsockopt(fd, level, name, &val, sizeof(val)) == -1)
+		err(1, "setsockopt %s", what);
+}
+
+/* Ask for large buffers; beyond rmem_max only root may (FORCE). */
+static void
+set_bufs(int fd)
+{
+	int v = SOCKBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof(v)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+}
+
+static void
+bind_port(int fd, struct in_addr a, unsigned port)
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr = a;
+	sin.sin_port = htons(port);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		err(1, "bind UDP port %u", port);
+}
+
+/*
+ * Find the interface named by -i, or else the first one that is up, not
+ * loopback, and has an IPv4 address able to broadcast (or multicast with
+ * -m).  Fills ifname and ifaddr; the broadcast address goes to *bcast.
+ * Returns -1 when nothing fits.
+ */
+static int
+find_iface(struct net *n, const struct opts *o, struct in_addr *bcast)
+{
+	struct ifaddrs *ifa, *i;
+	unsigned need;
+	int found = -1;
+
+	if (getifaddrs(&ifa) == -1)
+		err(1, "getifaddrs");
+	need = IFF_UP | (o->multicast ? IFF_MULTICAST : IFF_BROADCAST);
+	for (i = ifa; i != NULL; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
+			continue;
+		if (o->iface != NULL) {
+			if (strcmp(i->ifa_name, o->iface) != 0)
+				continue;
+		} else if ((i->ifa_flags & need) != need ||
+		    (i->ifa_flags & IFF_LOOPBACK))
+			continue;
+		snprintf(n->ifname, sizeof(n->ifname), "%s", i->ifa_name);
+		n->ifaddr = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+		bcast->s_addr = INADDR_NONE;
+		if ((i->ifa_flags & IFF_BROADCAST) && i->ifa_broadaddr != NULL)
+			*bcast = ((struct sockaddr_in *)
+			    i->ifa_broadaddr)->sin_addr;
+		found = 0;
+		break;
+	}
+	freeifaddrs(ifa);
+	if (found == -1 && o->iface != NULL)
+		errx(1, "interface %s not found or without an IPv4 address",
+		    o->iface);
+	return found;
+}
+
+void
+net_server(struct net *n, const struct opts *o)
+{
+	struct in_addr any, bcast;
+	int fd;
+
+	memset(n, 0, sizeof(*n));
+	n->ufd = -1;
+	n->sport = o->port + 1;
+	any.s_addr = htonl(INADDR_ANY);
+	if (find_iface(n, o, &bcast) == -1 && !o->unicast)
+		errx(1, "no usable network interface found; name one with -i");
+
+	n->fd = fd = udp_socket();
+	set_bufs(fd);
+	bind_port(fd, any, n->sport);
+
+	n->dst.sin_family = AF_INET;
+	n->dst.sin_port = htons(o->port);
+	if (o->multicast) {
+		n->dst.sin_addr = o->group;
+		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &n->ifaddr,
+		    sizeof(n->ifaddr)) == -1)
+			err(1, "multicast on %s", n->ifname);
+		set_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 1,
+		    "IP_MULTICAST_LOOP");
+		set_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, 1,
+		    "IP_MULTICAST_TTL");
+	} else if (o->unicast) {
+		n->dst.sin_addr = o->host;
+	} else {
+		if (bcast.s_addr == INADDR_NONE)
+			errx(1, "interface %s has no broadcast address; "
+			    "use -m GROUP", n->ifname);
+		n->dst.sin_addr = bcast;
+		set_int(fd, SOL_SOCKET, SO_BROADCAST, 1, "SO_BROADCAST");
+	}
+}
+
+void
+net_client(struct net *n, const struct opts *o)
+{
+	struct ip_mreqn mr;
+	struct in_addr any, bcast;
+	int fd;
+
+	memset(n, 0, sizeof(*n));
+	n->sport = o->port + 1;
+	any.s_addr = htonl(INADDR_ANY);
+	if (find_iface(n, o, &bcast) == -1 && o->multicast)
+		errx(1, "no multicast interface found; name one with -i");
+
+	n->fd = fd = udp_socket();
+	set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+	set_bufs(fd);
+	if (o->multicast) {
+		/* Bound to the group: other groups' traffic stays out. */
+		bind_port(fd, o->group, o->port);
+		memset(&mr, 0, sizeof(mr));
+		mr.imr_multiaddr = o->group;
+		mr.imr_address = n->ifaddr;
+		mr.imr_ifindex = (int)if_nametoindex(n->ifname);
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
+		    sizeof(mr)) == -1)
+			err(1, "join group %s on %s", inet_ntoa(o->group),
+			    n->ifname);
+		set_int(fd, IPPROTO_IP, IP_MULTICAST_ALL, 0,
+		    "IP_MULTICAST_ALL");
+	} else
+		bind_port(fd, any, o->port);
+
+	n->ufd = udp_socket();
+	bind_port(n->ufd, any, 0);
+}
+
+/*
+ * Receive one datagram without blocking.  Returns its length, or -1 when
+ * nothing is waiting.  The caller's buffer is larger than any UDP payload,
+ * so nothing is truncated.
+ */
+ssize_t
+net_recv(int fd, uint8_t *buf, size_t len, struct sockaddr_in *from)
+{
+	socklen_t fl;
+	ssize_t r;
+
+	for (;;) {
+		fl = sizeof(*from);
+		r = recvfrom(fd, buf, len, MSG_DONTWAIT,
+		    (struct sockaddr *)from, &fl);
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != ECONNREFUSED)
+				warn("recvfrom");
+			return -1;
+		}
+		if (fl != sizeof(*from) || from->sin_family != AF_INET)
+			continue;
+		return r;
+	}
+}
+
+/*
+ * Send one datagram.  UDP is lossy by nature, so a failure here is not
+ * fatal: the protocol's timers resend.  A full buffer is waited out.
+ */
+void
+net_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
+{
+	struct pollfd pfd;
+	ssize_t r;
+
+	for (;;) {
+		r = sendto(fd, buf, len, 0, (const struct sockaddr *)to,
+		    sizeof(*to));
+		if (r != -1 || errno == ECONNREFUSED)
+			return;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			(void)poll(&pfd, 1, SEND_WAIT_MS);
+			continue;
+		}
+		warn("send to %s", addrstr(to));
+		return;
+	}
+}
+
+const char *
+addrstr(const struct sockaddr_in *a)
+{
+	static char buf[2][INET_ADDRSTRLEN + 8];
+	static int k;
+	char ip[INET_ADDRSTRLEN];
+
+	k = !k;
+	inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
+	snprintf(buf[k], sizeof(buf[k]), "%s:%u", ip, ntohs(a->sin_port));
+	return buf[k];
+}
+
+int
+sameaddr(const struct sockaddr_in *a, const struct sockaddr_in *b)
+{
+	return a->sin_addr.s_addr == b->sin_addr.s_addr &&
+	    a->sin_port == b->sin_port;
+}

@@ -1,0 +1,410 @@
+/*
+ * netpipe: copy one stream onto many machines over UDP.
+ * netpipe.c: the command line, the event loop, and standard output.
+ *
+ * Copyright (C) 1999 Jan Oberlaender (the NetPipe Rev. 0 design)
+ * Copyright (C) 2026 the netpipe authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <sys/types.h>
+
+#include <netinet/in.h>
+
+#include <arpa/inet.h>
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "netpipe.h"
+
+#define OUTBUF		(256 * 1024)	/* stdout is written in these */
+#define RECV_BURST	64		/* datagrams read per wakeup and socket */
+
+enum { OPT_FIRST_SEQ = 256 };
+
+static void	 usage(int);
+static unsigned long long number(const char *, const char *,
+		    unsigned long long, unsigned long long);
+static void	 parse(struct opts *, int, char **);
+static void	 onsignal(int);
+static int	 run(struct np *, const struct role *);
+static int	 write_all(const uint8_t *, size_t);
+static int	 out_flush(void);
+
+static volatile sig_atomic_t gotsig;
+static uint8_t	 outbuf[OUTBUF];
+static size_t	 outlen;
+static int	 outclosed;
+
+static const struct option longopts[] = {
+	{ "server",	no_argument,		NULL, 's' },
+	{ "client",	no_argument,		NULL, 'c' },
+	{ "clients",	required_argument,	NULL, 'n' },
+	{ "wait",	required_argument,	NULL, 'w' },
+	{ "single-ack",	no_argument,		NULL, '1' },
+	{ "rev0",	no_argument,		NULL, '0' },
+	{ "port",	required_argument,	NULL, 'p' },
+	{ "interface",	required_argument,	NULL, 'i' },
+	{ "multicast",	required_argument,	NULL, 'm' },
+	{ "unicast",	required_argument,	NULL, 'u' },
+	{ "timeout",	required_argument,	NULL, 't' },
+	{ "block-size",	required_argument,	NULL, 'b' },
+	{ "first-seq",	required_argument,	NULL, OPT_FIRST_SEQ },
+	{ "quiet",	no_argument,		NULL, 'q' },
+	{ "verbose",	no_argument,		NULL, 'v' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+static void
+usage(int status)
+{
+	FILE *f = status == 0 ? stdout : stderr;
+
+	fprintf(f,
+"usage: netpipe -s [-01qv] [-b bytes] [-i interface] [-m group | -u host]\n"
+"               [-n clients] [-p port] [-t seconds] [-w seconds]\n"
+"       netpipe -c [-0qv] [-i interface] [-m group] [-p port] [-t seconds]\n"
+"       netpipe -h | -V\n");
+	exit(status);
+}
+
+/* A whole decimal number in [lo, hi], or a one-line error and usage. */
+static unsigned long long
+number(const char *what, const char *s, unsigned long long lo,
+    unsigned long long hi)
+{
+	unsigned long long v = 0;
+	char *end;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		end = (char *)s;
+	else
+		v = strtoull(s, &end, 10);
+	if (end == s || *end != '\0' || errno == ERANGE || v < lo || v > hi) {
+		warnx("%s must be a number from %llu to %llu: %s", what, lo,
+		    hi, s);
+		usage(2);
+	}
+	return v;
+}
+
+static void
+parse(struct opts *o, int argc, char **argv)
+{
+	int ch, mode = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->nclients = 1;
+	o->port = DEF_PORT;
+	o->timeout = DEF_TIMEOUT;
+	o->block = DEF_BLOCK;
+
+	while ((ch = getopt_long(argc, argv, "01b:chi:m:n:p:qst:u:vVw:",
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+		case 'c':
+			if (mode != 0 && mode != ch) {
+				warnx("-s and -c cannot be used together");
+				usage(2);
+			}
+			mode = ch;
+			break;
+		case 'n':
+			o->nclients = number("clients", optarg, 1, MAX_CLIENTS);
+			break;
+		case 'w':
+			o->wait = number("wait", optarg, 1, 86400);
+			break;
+		case '1':
+			o->single_ack = 1;
+			break;
+		case '0':
+			break;		/* Rev. 0 is the only protocol so far */
+		case 'p':
+			o->port = number("port", optarg, 1, 65534);
+			break;
+		case 'i':
+			if (strlen(optarg) >= IF_NAMESIZE) {
+				warnx("interface name too long: %s", optarg);
+				usage(2);
+			}
+			o->iface = optarg;
+			break;
+		case 'm':
+			if (inet_pton(AF_INET, optarg, &o->group) != 1 ||
+			    !IN_MULTICAST(ntohl(o->group.s_addr))) {
+				warnx("not an IPv4 multicast group: %s",
+				    optarg);
+				usage(2);
+			}
+			o->multicast = 1;
+			break;
+		case 'u':
+			if (inet_pton(AF_INET, optarg, &o->host) != 1) {
+				warnx("not an IPv4 address: %s", optarg);
+				usage(2);
+			}
+			o->unicast = 1;
+			break;
+		case 't':
+			o->timeout = number("timeout", optarg, 1, 3600);
+			break;
+		case 'b':
+			o->block = number("block size", optarg, 1, MAX_BLOCK);
+			break;
+		case OPT_FIRST_SEQ:
+			o->first_seq = number("first sequence number", optarg,
+			    0, UINT32_MAX);
+			break;
+		case 'q':
+			o->verbose = -1;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'h':
+			usage(0);
+			break;
+		case 'V':
+			printf("netpipe %s\n", NP_VERSION);
+			exit(0);
+		default:
+			usage(2);
+		}
+	}
+	if (optind != argc) {
+		warnx("unexpected argument: %s", argv[optind]);
+		usage(2);
+	}
+	if (mode == 0) {
+		warnx("choose -s (server) or -c (client)");
+		usage(2);
+	}
+	o->server = mode == 's';
+	if (o->multicast && o->unicast) {
+		warnx("-m and -u cannot be used together");
+		usage(2);
+	}
+	if (o->unicast && o->nclients > 1) {
+		warnx("-u sends to one client; -n must be 1");
+		usage(2);
+	}
+	if (!o->server && (o->unicast || o->single_ack || o->wait ||
+	    o->nclients != 1 || o->block != DEF_BLOCK)) {
+		warnx("-1, -b, -n, -u and -w are server options");
+		usage(2);
+	}
+}
+
+uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* A message for the operator, unless -q. */
+void
+info(const struct np *np, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (np->o->verbose < 0)
+		return;
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+}
+
+/* An event, with -v only. */
+void
+debug(const struct np *np, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (np->o->verbose < 1)
+		return;
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+}
+
+/* Write all of p to standard output; returns 0 or an errno. */
+static int
+write_all(const uint8_t *p, size_t len)
+{
+	ssize_t r;
+
+	while (len > 0) {
+		r = write(STDOUT_FILENO, p, len);
+		if (r == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return errno;
+		}
+		p += r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+static int
+out_flush(void)
+{
+	int e;
+
+	e = write_all(outbuf, outlen);
+	outlen = 0;
+	return e;
+}
+
+/*
+ * Append to standard output through a buffer.  Returns 0, or the errno
+ * of a failed write: every error reaches the caller.
+ */
+int
+out_write(const void *p, size_t len)
+{
+	int e;
+
+	if (outlen + len > sizeof(outbuf) && (e = out_flush()) != 0)
+		return e;
+	if (len > sizeof(outbuf))
+		return write_all(p, len);
+	memcpy(outbuf + outlen, p, len);
+	outlen += len;
+	return 0;
+}
+
+/* Flush and close standard output, once; returns 0 or an errno. */
+int
+out_close(void)
+{
+	int e;
+
+	if (outclosed)
+		return 0;
+	outclosed = 1;
+	if ((e = out_flush()) != 0)
+		return e;
+	if (close(STDOUT_FILENO) == -1 && errno != EINTR)
+		return errno;
+	return 0;
+}
+
+static void
+onsignal(int sig)
+{
+	gotsig = sig;
+}
+
+/*
+ * The one event loop of every role: wait for a datagram, for standard
+ * input when the role wants data, or for the role's next deadline.
+ */
+static int
+run(struct np *np, const struct role *r)
+{
+	static uint8_t buf[MAX_DGRAM];
+	struct sockaddr_in from;
+	struct pollfd pfd[3];
+	struct timespec ts;
+	uint64_t now, dl;
+	int fds[2], nfd, npfd, i, k, in;
+	ssize_t len;
+
+	nfd = 0;
+	fds[nfd++] = np->net.fd;
+	if (np->net.ufd != -1)
+		fds[nfd++] = np->net.ufd;
+
+	while (!np->done) {
+		if (gotsig) {
+			r->interrupt(np, gotsig);
+			break;
+		}
+		now = now_us();
+		r->timer(np, now);
+		if (np->done)
+			break;
+		dl = r->deadline(np);
+		now = now_us();
+		dl = dl > now ? dl - now : 0;
+		ts.tv_sec = dl / 1000000;
+		ts.tv_nsec = dl % 1000000 * 1000;
+
+		for (i = 0; i < nfd; i++) {
+			pfd[i].fd = fds[i];
+			pfd[i].events = POLLIN;
+		}
+		npfd = nfd;
+		in = r->want_input != NULL && r->want_input(np);
+		if (in) {
+			pfd[npfd].fd = STDIN_FILENO;
+			pfd[npfd++].events = POLLIN;
+		}
+		if (ppoll(pfd, npfd, &ts, NULL) == -1) {
+			if (errno == EINTR)
+				continue;
+			err(1, "poll");
+		}
+		for (i = 0; i < nfd && !np->done; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLERR)))
+				continue;
+			for (k = 0; k < RECV_BURST && !np->done; k++) {
+				len = net_recv(fds[i], buf, sizeof(buf), &from);
+				if (len == -1)
+					break;
+				r->packet(np, fds[i], buf, (size_t)len, &from);
+			}
+		}
+		if (in && !np->done && pfd[nfd].revents)
+			r->input(np);
+	}
+	return np->status;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sigaction sa;
+	struct opts o;
+	struct np np;
+
+	parse(&o, argc, argv);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = onsignal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	memset(&np, 0, sizeof(np));
+	np.o = &o;
+	if (o.server)
+		net_server(&np.net, &o);
+	else
+		net_client(&np.net, &o);
+	np.start = now_us();
+	rev0_init(&np);
+	return run(&np, o.server ? &rev0_server : &rev0_client);
+}
