@@ -11,8 +11,8 @@ LDLIBS	= -lz
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-SRC	= netpipe.c net.c rev0.c crc32.c
-OBJ	= netpipe.o net.o rev0.o crc32.o
+SRC	= netpipe.c net.c rev0.c rev1.c crc32.c
+OBJ	= netpipe.o net.o rev0.o rev1.o crc32.o
 TESTBIN	= tests/shim.so tests/junk
 
 all: netpipe

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include <netinet/in.h>
+#include <netinet/udp.h>
 
 #include <arpa/inet.h>
 #include <err.h>
@@ -24,6 +25,7 @@
 #include <net/if.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,6 +33,11 @@
 
 #define SOCKBUF		(4 * 1024 * 1024)	/* socket buffer we ask for */
 #define SEND_WAIT_MS	10		/* wait for room in a full buffer */
+#define GSO_SEGS	44		/* UDP GSO: segments per super-datagram */
+#define GSO_BYTES	65000		/* and bytes, below the UDP limit */
+#define TX_MSGS		64		/* messages per sendmmsg */
+
+static int	 gso_ok = 1;		/* the kernel takes UDP_SEGMENT */
 
 static int	 udp_socket(void);
 static void	 bind_port(int, struct in_addr, unsigned);
@@ -148,7 +155,7 @@ net_server(struct net *n, const struct opts *o)
 			err(1, "multicast on %s", n->ifname);
 		set_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 1,
 		    "IP_MULTICAST_LOOP");
-		set_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, 1,
+		set_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, (int)o->ttl,
 		    "IP_MULTICAST_TTL");
 	} else if (o->unicast) {
 		n->dst.sin_addr = o->host;
@@ -177,6 +184,7 @@ net_client(struct net *n, const struct opts *o)
 	n->fd = fd = udp_socket();
 	set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
 	set_bufs(fd);
+	net_gro(fd);
 	if (o->multicast) {
 		/* Bound to the group: other groups' traffic stays out. */
 		bind_port(fd, o->group, o->port);
@@ -198,31 +206,151 @@ net_client(struct net *n, const struct opts *o)
 }
 
 /*
- * Receive one datagram without blocking.  Returns its length, or -1 when
- * nothing is waiting.  The caller's buffer is larger than any UDP payload,
- * so nothing is truncated.
+ * Receive up to RX_BATCH datagrams without blocking (recvmmsg).  With
+ * UDP_GRO a datagram may hold several segments of seg[i] bytes each, the
+ * last one possibly shorter.  Returns how many, 0 when none is waiting.
  */
-ssize_t
-net_recv(int fd, uint8_t *buf, size_t len, struct sockaddr_in *from)
+int
+net_recvbatch(int fd, struct rxbatch *b)
 {
-	socklen_t fl;
-	ssize_t r;
+	struct cmsghdr *cm;
+	int i, n, v;
 
-	for (;;) {
-		fl = sizeof(*from);
-		r = recvfrom(fd, buf, len, MSG_DONTWAIT,
-		    (struct sockaddr *)from, &fl);
-		if (r == -1) {
+	if (b->buf == NULL && (b->buf = malloc((size_t)RX_BATCH *
+	    MAX_DGRAM)) == NULL)
+		err(1, NULL);
+	for (i = 0; i < RX_BATCH; i++) {
+		b->iov[i].iov_base = b->buf + (size_t)i * MAX_DGRAM;
+		b->iov[i].iov_len = MAX_DGRAM;
+		memset(&b->msg[i].msg_hdr, 0, sizeof(b->msg[i].msg_hdr));
+		b->msg[i].msg_hdr.msg_name = &b->from[i];
+		b->msg[i].msg_hdr.msg_namelen = sizeof(b->from[i]);
+		b->msg[i].msg_hdr.msg_iov = &b->iov[i];
+		b->msg[i].msg_hdr.msg_iovlen = 1;
+		b->msg[i].msg_hdr.msg_control = b->ctl[i].buf;
+		b->msg[i].msg_hdr.msg_controllen = sizeof(b->ctl[i].buf);
+	}
+	do
+		n = recvmmsg(fd, b->msg, RX_BATCH, MSG_DONTWAIT, NULL);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != ECONNREFUSED)
+			warn("recvmmsg");
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		b->len[i] = b->msg[i].msg_len;
+		b->seg[i] = b->len[i];
+		if (b->msg[i].msg_hdr.msg_namelen != sizeof(b->from[i]) ||
+		    b->from[i].sin_family != AF_INET) {
+			b->len[i] = 0;		/* not IPv4: nothing */
+			b->seg[i] = 1;
+			continue;
+		}
+		for (cm = CMSG_FIRSTHDR(&b->msg[i].msg_hdr); cm != NULL;
+		    cm = CMSG_NXTHDR(&b->msg[i].msg_hdr, cm))
+			if (cm->cmsg_level == SOL_UDP &&
+			    cm->cmsg_type == UDP_GRO) {
+				memcpy(&v, CMSG_DATA(cm), sizeof(v));
+				if (v > 0)
+					b->seg[i] = (size_t)v;
+			}
+		if (b->seg[i] == 0)
+			b->seg[i] = 1;
+	}
+	return n;
+}
+
+/* Let the kernel hand us coalesced datagrams (UDP GRO), if it can. */
+void
+net_gro(int fd)
+{
+	int one = 1;
+
+	(void)setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
+}
+
+/*
+ * Send len bytes of datagrams, each seg bytes but the last, to one
+ * address: with UDP GSO a few super-datagrams, else one datagram each,
+ * in as few sendmmsg calls as can be.  A full socket buffer is waited
+ * out, which paces the sender to the link.
+ */
+void
+net_sendsegs(int fd, const struct sockaddr_in *to, const uint8_t *buf,
+    size_t len, size_t seg)
+{
+	static struct mmsghdr msg[TX_MSGS];
+	static struct iovec iov[TX_MSGS];
+	static union {
+		struct cmsghdr	 align;
+		uint8_t		 buf[CMSG_SPACE(sizeof(uint16_t))];
+	} ctl[TX_MSGS];
+	struct cmsghdr *cm;
+	struct pollfd pfd;
+	size_t off = 0, chunk, per;
+	uint16_t gs;
+	int n, i, r, gso;
+
+	while (off < len) {
+		gso = gso_ok && len - off > seg;
+		per = gso ? (GSO_BYTES / seg < GSO_SEGS ? GSO_BYTES / seg :
+		    GSO_SEGS) * seg : seg;
+		if (per == 0)
+			per = seg, gso = 0;
+		for (n = 0; n < TX_MSGS && off < len; n++) {
+			chunk = len - off < per ? len - off : per;
+			iov[n].iov_base = (void *)(buf + off);
+			iov[n].iov_len = chunk;
+			memset(&msg[n].msg_hdr, 0, sizeof(msg[n].msg_hdr));
+			msg[n].msg_hdr.msg_name = (void *)to;
+			msg[n].msg_hdr.msg_namelen = sizeof(*to);
+			msg[n].msg_hdr.msg_iov = &iov[n];
+			msg[n].msg_hdr.msg_iovlen = 1;
+			if (gso && chunk > seg) {
+				msg[n].msg_hdr.msg_control = ctl[n].buf;
+				msg[n].msg_hdr.msg_controllen =
+				    sizeof(ctl[n].buf);
+				cm = CMSG_FIRSTHDR(&msg[n].msg_hdr);
+				cm->cmsg_level = SOL_UDP;
+				cm->cmsg_type = UDP_SEGMENT;
+				cm->cmsg_len = CMSG_LEN(sizeof(gs));
+				gs = (uint16_t)seg;
+				memcpy(CMSG_DATA(cm), &gs, sizeof(gs));
+			}
+			off += chunk;
+		}
+		for (i = 0; i < n; ) {
+			r = sendmmsg(fd, msg + i, (unsigned)(n - i), 0);
+			if (r > 0) {
+				i += r;
+				continue;
+			}
 			if (errno == EINTR)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != ECONNREFUSED)
-				warn("recvfrom");
-			return -1;
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == ENOBUFS) {
+				pfd.fd = fd;
+				pfd.events = POLLOUT;
+				(void)poll(&pfd, 1, SEND_WAIT_MS);
+				continue;
+			}
+			if (msg[i].msg_hdr.msg_control != NULL &&
+			    (errno == EIO || errno == EINVAL ||
+			    errno == EOPNOTSUPP || errno == ENOPROTOOPT)) {
+				/* No GSO here: send the rest one by one. */
+				gso_ok = 0;
+				off = (size_t)((const uint8_t *)
+				    iov[i].iov_base - buf);
+				break;
+			}
+			if (errno != ECONNREFUSED)
+				warn("send to %s", addrstr(to));
+			i++;			/* lost, as UDP may */
 		}
-		if (fl != sizeof(*from) || from->sin_family != AF_INET)
+		if (i < n && !gso_ok)
 			continue;
-		return r;
 	}
 }
 

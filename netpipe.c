@@ -28,13 +28,14 @@
 #include "netpipe.h"
 
 #define OUTBUF		(256 * 1024)	/* stdout is written in these */
-#define RECV_BURST	64		/* datagrams read per wakeup and socket */
+#define RECV_ROUNDS	8		/* recvmmsg batches per wakeup and socket */
 
-enum { OPT_FIRST_SEQ = 256 };
+enum { OPT_FIRST_SEQ = 256, OPT_TTL };
 
 static void	 usage(int);
 static unsigned long long number(const char *, const char *,
 		    unsigned long long, unsigned long long);
+static unsigned long long bitrate(const char *);
 static void	 parse(struct opts *, int, char **);
 static void	 onsignal(int);
 static int	 run(struct np *, const struct role *);
@@ -60,6 +61,9 @@ static const struct option longopts[] = {
 	{ "timeout",	required_argument,	NULL, 't' },
 	{ "block-size",	required_argument,	NULL, 'b' },
 	{ "first-seq",	required_argument,	NULL, OPT_FIRST_SEQ },
+	{ "label",	required_argument,	NULL, 'l' },
+	{ "rate",	required_argument,	NULL, 'r' },
+	{ "ttl",	required_argument,	NULL, OPT_TTL },
 	{ "quiet",	no_argument,		NULL, 'q' },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
@@ -73,9 +77,11 @@ usage(int status)
 	FILE *f = status == 0 ? stdout : stderr;
 
 	fprintf(f,
-"usage: netpipe -s [-01qv] [-b bytes] [-i interface] [-m group | -u host]\n"
-"               [-n clients] [-p port] [-t seconds] [-w seconds]\n"
-"       netpipe -c [-0qv] [-i interface] [-m group] [-p port] [-t seconds]\n"
+"usage: netpipe -s [-01qv] [-b bytes] [-i interface] [-l label]\n"
+"               [-m group | -u host] [-n clients] [-p port] [-r rate]\n"
+"               [-t seconds] [--ttl hops] [-w seconds]\n"
+"       netpipe -c [-0qv] [-i interface] [-l label] [-m group] [-p port]\n"
+"               [-t seconds]\n"
 "       netpipe -h | -V\n");
 	exit(status);
 }
@@ -101,6 +107,35 @@ number(const char *what, const char *s, unsigned long long lo,
 	return v;
 }
 
+/* Bits per second: a number with an optional k, M or G (powers of 1000). */
+static unsigned long long
+bitrate(const char *s)
+{
+	unsigned long long v = 0, mul = 1;
+	char *end;
+
+	errno = 0;
+	if (*s >= '0' && *s <= '9')
+		v = strtoull(s, &end, 10);
+	else
+		end = (char *)s;
+	if (end != s && end[0] != '\0' && end[1] == '\0') {
+		if (*end == 'k' || *end == 'K')
+			mul = 1000ULL, end++;
+		else if (*end == 'm' || *end == 'M')
+			mul = 1000000ULL, end++;
+		else if (*end == 'g' || *end == 'G')
+			mul = 1000000000ULL, end++;
+	}
+	if (end == s || *end != '\0' || errno == ERANGE || v == 0 ||
+	    v > 100000000000ULL / mul) {
+		warnx("rate must be from 1 bit/s to 100G (suffixes k, M, "
+		    "G): %s", s);
+		usage(2);
+	}
+	return v * mul;
+}
+
 static void
 parse(struct opts *o, int argc, char **argv)
 {
@@ -110,9 +145,11 @@ parse(struct opts *o, int argc, char **argv)
 	o->nclients = 1;
 	o->port = DEF_PORT;
 	o->timeout = DEF_TIMEOUT;
-	o->block = DEF_BLOCK;
+	o->rev = 1;
+	o->ttl = 1;
+	o->window = DEF_WINDOW;
 
-	while ((ch = getopt_long(argc, argv, "01b:chi:m:n:p:qst:u:vVw:",
+	while ((ch = getopt_long(argc, argv, "01b:chi:l:m:n:p:qr:st:u:vVw:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -133,7 +170,8 @@ parse(struct opts *o, int argc, char **argv)
 			o->single_ack = 1;
 			break;
 		case '0':
-			break;		/* Rev. 0 is the only protocol so far */
+			o->rev = 0;
+			break;
 		case 'p':
 			o->port = number("port", optarg, 1, 65534);
 			break;
@@ -165,6 +203,20 @@ parse(struct opts *o, int argc, char **argv)
 			break;
 		case 'b':
 			o->block = number("block size", optarg, 1, MAX_BLOCK);
+			break;
+		case 'l':
+			if (strlen(optarg) < 1 || strlen(optarg) > MAX_LABEL) {
+				warnx("a label has 1 to %d bytes: %s",
+				    MAX_LABEL, optarg);
+				usage(2);
+			}
+			o->label = optarg;
+			break;
+		case 'r':
+			o->rate = bitrate(optarg);
+			break;
+		case OPT_TTL:
+			o->ttl = number("ttl", optarg, 1, 255);
 			break;
 		case OPT_FIRST_SEQ:
 			o->first_seq = number("first sequence number", optarg,
@@ -204,10 +256,26 @@ parse(struct opts *o, int argc, char **argv)
 		usage(2);
 	}
 	if (!o->server && (o->unicast || o->single_ack || o->wait ||
-	    o->nclients != 1 || o->block != DEF_BLOCK)) {
-		warnx("-1, -b, -n, -u and -w are server options");
+	    o->nclients != 1 || o->block != 0 || o->rate != 0 ||
+	    o->ttl != 1)) {
+		warnx("-1, -b, -n, -r, -u, -w and --ttl are server options");
 		usage(2);
 	}
+	if (o->rev == 0 && (o->label != NULL || o->rate != 0)) {
+		warnx("-l and -r need Rev. 1: drop -0");
+		usage(2);
+	}
+	if (o->rev == 1 && (o->single_ack || o->first_seq != 0)) {
+		warnx("-1 and --first-seq are Rev. 0 features: add -0");
+		usage(2);
+	}
+	if (o->rev == 1 && o->block > MAX_BLOCK1) {
+		warnx("block size must be from 1 to %d with Rev. 1",
+		    MAX_BLOCK1);
+		usage(2);
+	}
+	if (o->block == 0)
+		o->block = o->rev == 0 ? DEF_BLOCK : DEF_BLOCK1;
 }
 
 uint64_t
@@ -292,6 +360,17 @@ out_write(const void *p, size_t len)
 	return 0;
 }
 
+/* Write straight from the caller's buffer, after what is buffered. */
+int
+out_direct(const void *p, size_t len)
+{
+	int e;
+
+	if ((e = out_flush()) != 0)
+		return e;
+	return write_all(p, len);
+}
+
 /* Flush and close standard output, once; returns 0 or an errno. */
 int
 out_close(void)
@@ -321,13 +400,12 @@ onsignal(int sig)
 static int
 run(struct np *np, const struct role *r)
 {
-	static uint8_t buf[MAX_DGRAM];
-	struct sockaddr_in from;
+	static struct rxbatch rb;
 	struct pollfd pfd[3];
 	struct timespec ts;
 	uint64_t now, dl;
-	int fds[2], nfd, npfd, i, k, in;
-	ssize_t len;
+	size_t off, len;
+	int fds[2], nfd, npfd, i, j, k, n, in;
 
 	nfd = 0;
 	fds[nfd++] = np->net.fd;
@@ -367,11 +445,27 @@ run(struct np *np, const struct role *r)
 		for (i = 0; i < nfd && !np->done; i++) {
 			if (!(pfd[i].revents & (POLLIN | POLLERR)))
 				continue;
-			for (k = 0; k < RECV_BURST && !np->done; k++) {
-				len = net_recv(fds[i], buf, sizeof(buf), &from);
-				if (len == -1)
+			for (k = 0; k < RECV_ROUNDS && !np->done; k++) {
+				if ((n = net_recvbatch(fds[i], &rb)) == 0)
 					break;
-				r->packet(np, fds[i], buf, (size_t)len, &from);
+				for (j = 0; j < n && !np->done; j++) {
+					/* A GRO datagram: one segment each. */
+					for (off = 0; off < rb.len[j] &&
+					    !np->done; off += len) {
+						len = rb.len[j] - off;
+						if (len > rb.seg[j])
+							len = rb.seg[j];
+						r->packet(np, fds[i],
+						    (uint8_t *)rb.iov[j].iov_base + off,
+						    len, &rb.from[j]);
+					}
+					if (rb.len[j] == 0)
+						r->packet(np, fds[i],
+						    (uint8_t *)rb.iov[j].iov_base, 0,
+						    &rb.from[j]);
+				}
+				if (n < RX_BATCH)
+					break;
 			}
 		}
 		if (in && !np->done && pfd[nfd].revents)
@@ -405,6 +499,10 @@ main(int argc, char *argv[])
 	else
 		net_client(&np.net, &o);
 	np.start = now_us();
-	rev0_init(&np);
-	return run(&np, o.server ? &rev0_server : &rev0_client);
+	if (o.rev == 0) {
+		rev0_init(&np);
+		return run(&np, o.server ? &rev0_server : &rev0_client);
+	}
+	rev1_init(&np);
+	return run(&np, o.server ? &rev1_server : &rev1_client);
 }

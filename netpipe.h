@@ -10,7 +10,9 @@
 #ifndef NETPIPE_H
 #define NETPIPE_H
 
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <netinet/in.h>
 
@@ -22,8 +24,13 @@
 /* Defaults and limits of the command line. */
 #define DEF_PORT	9000		/* data port; status port is +1 */
 #define DEF_TIMEOUT	5		/* seconds */
-#define DEF_BLOCK	1459		/* 1500 - 20 IP - 8 UDP - TX_OVERHEAD */
+#define DEF_BLOCK	1459		/* Rev. 0: 1500 - 20 IP - 8 UDP - 13 */
 #define MAX_BLOCK	65494		/* 65507 (largest UDP payload) - 13 */
+#define DEF_BLOCK1	1455		/* Rev. 1: 1500 - 20 IP - 8 UDP - 17 */
+#define MAX_BLOCK1	65490		/* 65507 - 17 */
+#define DEF_WINDOW	(16 * 1024 * 1024)	/* Rev. 1 window, bytes */
+#define MAX_WINDOW	(256 * 1024 * 1024)	/* a client allocates no more */
+#define MAX_LABEL	64
 #define MAX_CLIENTS	4096
 #define MAX_DGRAM	65536		/* receive buffer for one datagram */
 
@@ -76,6 +83,50 @@ enum {
 #define ERR_ABORT	1		/* CM_ERROR: user abort */
 #define ERR_INTERNAL	2		/* CM_ERROR: internal error, see errno */
 #define ERR_REFUSED	3		/* CM_ERROR: server: not admitted */
+#define ERR_DROPPED	4		/* CM_ERROR: server: you were dropped */
+
+/*
+ * NetPipe Rev. 1 command bytes.  Every packet starts with cmd and the
+ * session id and ends with the CRC-32 of all bytes before it:
+ *
+ *   R1_PING   0:cmd 1:session 5:flags(1) 6:stamp(8) 14:next(8) 22:rtt(4)
+ *             26:block(4) 30:window(4) 34:labellen(1) 35:label 35+l:crc
+ *   R1_PONG   0:cmd 1:session 5:stamp(8) 13:crc                   17
+ *   R1_INIT, R1_READY, R1_BYE   0:cmd 1:session 5:crc             9
+ *   R1_DATA   0:cmd 1:session 5:offset(8) 13:data 13+len:crc      17+len
+ *   R1_STATUS 0:cmd 1:session 5:ack(8) 13:room(8) 21:received(4)
+ *             25:missed(4) 29:nranges(2) 31:{offset(8) len(4)}... crc
+ *   R1_EOT    0:cmd 1:session 5:length(8) 13:streamcrc(4) 17:crc  21
+ *   R1_DONE   0:cmd 1:session 5:result(4) 9:crc                   13
+ *   R1_ERROR  0:cmd 1:session 5:error(4) 9:errno(4) 13:crc        17
+ */
+enum {
+	R1_PING		= 0x0C,
+	R1_PONG		= 0x0D,
+	R1_INIT		= 0x0E,
+	R1_READY	= 0x0F,
+	R1_DATA		= 0x10,
+	R1_STATUS	= 0x11,
+	R1_EOT		= 0x12,
+	R1_DONE		= 0x13,
+	R1_ERROR	= 0x14,
+	R1_BYE		= 0x15
+};
+
+#define R1_MIN		9		/* cmd, session, crc */
+#define R1_PING_MIN	39		/* without the label */
+#define R1_PING_MAX	(R1_PING_MIN + MAX_LABEL)
+#define R1_PONG_LEN	17
+#define R1_DATA_HDR	13
+#define R1_STATUS_MIN	35		/* without ranges */
+#define R1_EOT_LEN	21
+#define R1_DONE_LEN	13
+#define R1_ERROR_LEN	17
+
+#define R1E_ABORT	1		/* R1_ERROR codes */
+#define R1E_INTERNAL	2
+#define R1E_REFUSED	3
+#define R1E_DROPPED	4
 
 /* Big-endian field access: never a struct on the wire. */
 static inline void
@@ -94,9 +145,36 @@ get32(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
+static inline void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+static inline uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline void
+put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)(v >> 32));
+	put32(p + 4, (uint32_t)v);
+}
+
+static inline uint64_t
+get64(const uint8_t *p)
+{
+	return (uint64_t)get32(p) << 32 | get32(p + 4);
+}
+
 /* What the command line asked for. */
 struct opts {
 	int		 server;	/* 1 server, 0 client */
+	int		 rev;		/* protocol revision, 0 or 1 */
 	unsigned	 nclients;	/* -n */
 	unsigned	 wait;		/* -w seconds, 0: wait for all */
 	int		 single_ack;	/* -1 */
@@ -109,6 +187,10 @@ struct opts {
 	unsigned	 timeout;	/* -t seconds */
 	unsigned	 block;		/* -b */
 	uint32_t	 first_seq;	/* --first-seq */
+	unsigned long long rate;	/* -r bit/s, 0: adapt freely */
+	const char	*label;		/* -l */
+	unsigned	 ttl;		/* --ttl */
+	size_t		 window;	/* Rev. 1 window bytes */
 	int		 verbose;	/* -1 quiet, 0 normal, 1 verbose */
 };
 
@@ -120,6 +202,21 @@ struct net {
 	struct in_addr	 ifaddr;	/* the interface's address */
 	char		 ifname[IF_NAMESIZE];
 	unsigned	 sport;		/* the status port, host order */
+};
+
+/* A batch of received datagrams (net.c). */
+#define RX_BATCH	16
+struct rxbatch {
+	struct mmsghdr	 msg[RX_BATCH];
+	struct iovec	 iov[RX_BATCH];
+	struct sockaddr_in from[RX_BATCH];
+	union {
+		struct cmsghdr	 align;
+		uint8_t		 buf[64];
+	}		 ctl[RX_BATCH];
+	size_t		 len[RX_BATCH];	/* bytes received */
+	size_t		 seg[RX_BATCH];	/* GRO segment size, else len */
+	uint8_t		*buf;		/* RX_BATCH * MAX_DGRAM */
 };
 
 /* One run: options, transport and the counters every role keeps. */
@@ -156,12 +253,16 @@ void		 info(const struct np *, const char *, ...)
 void		 debug(const struct np *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 int		 out_write(const void *, size_t);
+int		 out_direct(const void *, size_t);
 int		 out_close(void);
 
 /* net.c */
 void		 net_server(struct net *, const struct opts *);
 void		 net_client(struct net *, const struct opts *);
-ssize_t		 net_recv(int, uint8_t *, size_t, struct sockaddr_in *);
+int		 net_recvbatch(int, struct rxbatch *);
+void		 net_gro(int);
+void		 net_sendsegs(int, const struct sockaddr_in *, const uint8_t *,
+		    size_t, size_t);
 void		 net_send(int, const void *, size_t, const struct sockaddr_in *);
 const char	*addrstr(const struct sockaddr_in *);
 int		 sameaddr(const struct sockaddr_in *, const struct sockaddr_in *);
@@ -172,5 +273,9 @@ uint32_t	 np_crc32(const uint8_t *, size_t);
 /* rev0.c */
 extern const struct role rev0_server, rev0_client;
 void		 rev0_init(struct np *);
+
+/* rev1.c */
+extern const struct role rev1_server, rev1_client;
+void		 rev1_init(struct np *);
 
 #endif /* NETPIPE_H */

@@ -46,6 +46,7 @@ struct client {
 	int		 ok;		/* answered in this phase / block */
 	uint64_t	 heard;		/* last datagram from it */
 	uint64_t	 resend;	/* when to repeat to it */
+	uint64_t	 armed;		/* waits for its answer since */
 	uint64_t	 srtt, rttvar, rto;
 	unsigned	 backoff;	/* repeats since its last answer */
 	uint64_t	 bytes;		/* confirmed */
@@ -112,6 +113,7 @@ static void	 s_arm(struct client *, uint64_t);
 static void	 s_drop(struct np *, struct client *, uint64_t, const char *,
 		    ...) __attribute__((format(printf, 4, 5)));
 static void	 s_choose(struct np *, uint64_t);
+static void	 s_compact(void);
 static struct client *s_find(const struct sockaddr_in *);
 static void	 s_admit(struct np *, const struct sockaddr_in *, uint64_t,
 		    uint64_t);
@@ -286,6 +288,7 @@ s_arm(struct client *c, uint64_t now)
 {
 	c->ok = 0;
 	c->backoff = 0;
+	c->armed = now;
 	c->resend = now + c->rto;
 }
 
@@ -301,7 +304,13 @@ s_drop(struct np *np, struct client *c, uint64_t now, const char *fmt, ...)
 	va_end(ap);
 	c->alive = 0;
 	srv.nalive--;
+	if (srv.phase == S_SEEK) {
+		/* Not started yet: s_compact gives its place away. */
+		debug(np, "client %s left: %s", addrstr(&c->addr), c->why);
+		return;
+	}
 	warnx("client %s dropped: %s", addrstr(&c->addr), c->why);
+	send_err(np, &c->addr, ERR_DROPPED, 0);
 	if (srv.chosen != -1 && c == &srv.cl[srv.chosen])
 		s_choose(np, now);
 }
@@ -313,6 +322,7 @@ s_drop(struct np *np, struct client *c, uint64_t now, const char *fmt, ...)
 static void
 s_choose(struct np *np, uint64_t now)
 {
+	uint8_t plz = CM_ACK_PLZ;
 	struct client *c;
 	unsigned i;
 
@@ -326,10 +336,23 @@ s_choose(struct np *np, uint64_t now)
 	srv.plz = 1;
 	c = &srv.cl[i];
 	debug(np, "client %s acknowledges for all", addrstr(&c->addr));
+	s_unicast(np, c, &plz, 1);
 	if (srv.phase == S_TX && srv.inflight) {
 		s_arm(c, now);
 		s_repeat(np, c, now);
 	}
+}
+
+/* Seek phase: forget the clients that left, so that others may come. */
+static void
+s_compact(void)
+{
+	unsigned i, k;
+
+	for (i = k = 0; i < srv.ncl; i++)
+		if (srv.cl[i].alive)
+			srv.cl[k++] = srv.cl[i];
+	srv.ncl = k;
 }
 
 static struct client *
@@ -418,9 +441,11 @@ s_advance(struct np *np, uint64_t now)
 	}
 	switch (srv.phase) {
 	case S_SEEK:
-		if (srv.ncl == np->o->nclients ||
-		    (srv.seek_end && now >= srv.seek_end && srv.nalive > 0))
+		if (srv.nalive == np->o->nclients ||
+		    (srv.seek_end && now >= srv.seek_end && srv.nalive > 0)) {
+			s_compact();
 			s_start_init(np, now);
+		}
 		break;
 	case S_INIT:
 		if (s_all_ok()) {
@@ -551,6 +576,8 @@ s_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			np->foreign++;
 			return;
 		}
+		if (srv.phase == S_SEEK)
+			s_compact();
 		if (srv.phase == S_SEEK && srv.ncl < np->o->nclients)
 			s_admit(np, from, now, now - t);
 		else {
@@ -650,9 +677,15 @@ s_timer(struct np *np, uint64_t now)
 	}
 	for (i = 0; i < srv.ncl; i++) {
 		c = &srv.cl[i];
-		if (!c->alive || now - c->heard < secs(np->o->timeout))
+		if (!c->alive)
 			continue;
-		s_drop(np, c, now, "timed out after %u s", np->o->timeout);
+		if (now - c->heard >= secs(np->o->timeout))
+			s_drop(np, c, now, "timed out after %u s",
+			    np->o->timeout);
+		else if (srv.phase != S_SEEK && !c->ok &&
+		    now - c->armed >= secs(np->o->timeout))
+			s_drop(np, c, now, "no answer for %u s, though "
+			    "alive", np->o->timeout);
 	}
 	for (i = 0; i < srv.ncl; i++) {
 		c = &srv.cl[i];
@@ -892,6 +925,11 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			np->foreign++;
 			return;
 		}
+		if (p[0] >= R1_PING && p[0] <= R1_BYE && !cli.warned) {
+			info(np, "server %s speaks Rev. 1: drop -0",
+			    addrstr(from));
+			cli.warned = 1;
+		}
 		if (p[0] == CM_PING && n == PING_LEN) {
 			cli.srv = *from;
 			cli.phase = K_SEEK;
@@ -963,6 +1001,9 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 		if (code == ERR_REFUSED)
 			k_fail(np, "server %s refused this client: its "
 			    "transfer had already started", addrstr(from));
+		else if (code == ERR_DROPPED)
+			k_fail(np, "server %s dropped this client; the stream "
+			    "is incomplete", addrstr(from));
 		else if (code == ERR_INTERNAL)
 			k_fail(np, "server %s failed (%s); the stream is "
 			    "incomplete", addrstr(from),
@@ -1015,6 +1056,10 @@ k_deadline(struct np *np)
 static void
 k_interrupt(struct np *np, int sig)
 {
+	if (cli.phase == K_END) {
+		np->done = 1;		/* all of it is written already */
+		return;
+	}
 	k_abort(np, ERR_ABORT, 0);
 	k_fail(np, "%s: transfer aborted", strsignal(sig));
 }

@@ -1,0 +1,1364 @@
+/*
+ * netpipe: rev1.c: NetPipe Rev. 1, reliable multicast with a window.
+ *
+ * The server sends each block once to the group, paced, never more than
+ * the window ahead of the slowest live client.  Clients report their
+ * progress (R1_STATUS) every few milliseconds and at once when they see
+ * a gap, naming the missing ranges; the server repeats a missing block
+ * to the group once, however many clients asked for it.  64-bit stream
+ * offsets, a random session id in every packet, a CRC-32 on every packet
+ * and over the whole stream.  PROTOCOL.txt is the description.
+ *
+ * Copyright (C) 2026 the netpipe authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <sys/random.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+
+#include <err.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "netpipe.h"
+
+/* Timers, in microseconds.  PROTOCOL.txt adds them up. */
+#define SEEK_PING	200000		/* R1_PING period in the seek phase */
+#define PING_MAX	1000000		/* keepalive period, at most */
+#define IDLE_PING	10000		/* heartbeat when no data went out */
+#define STATUS_EVERY	10000		/* client status period */
+#define TICK		10000		/* the loops look around this often */
+#define RTO_INIT	200000
+#define RTO_MIN		10000
+#define RTO_MAX		1000000
+#define NAK_MIN		2000		/* a block is asked for again after */
+#define HOLDOFF_MIN	1000		/* a block is repeated again after */
+#define CTL_MIN		20000		/* rate decisions at most this often */
+#define DONE_EVERY	200000		/* client repeats R1_DONE */
+#define ABORT_COPIES	3
+
+/* Rate control. */
+#define RATE_INIT	200e6		/* bit/s to start with */
+#define RATE_MIN	10e6
+#define RATE_MAX	100e9
+#define LOSS_HIGH	0.05		/* above: slow down */
+#define LOSS_LOW	0.02		/* below: speed up */
+#define BURST		(64 * 1024)	/* bytes sent back to back, at most */
+#define TX_BYTES	(256 * 1024)	/* bytes per loop iteration, at most */
+
+#define SEC		1000000ULL
+#define MAX_RANGES	96		/* NAK ranges in one R1_STATUS */
+
+/* Seek-phase flag of R1_PING. */
+#define PF_SEEK		0x01
+
+/* R1_DONE results. */
+#define DONE_OK		0
+#define DONE_BADCRC	1
+
+struct r1client {
+	struct sockaddr_in addr;
+	int		 alive;
+	int		 ready;
+	int		 done;
+	uint64_t	 heard;
+	uint64_t	 srtt, rttvar, rto;
+	uint64_t	 resend;	/* INIT or EOT repeat time */
+	uint64_t	 ack;		/* all below received */
+	uint64_t	 room;		/* it can take up to here */
+	uint64_t	 stuck;		/* holds the window since, or 0 */
+	uint32_t	 rcvd, missed;	/* its counters, last reported */
+	uint32_t	 rcvd0, missed0;	/* at the last rate decision */
+	uint64_t	 bytes;
+	char		 why[96];
+};
+
+struct r1server {
+	enum { S_SEEK, S_INIT, S_TX, S_EOT } phase;
+	struct r1client	*cl;
+	unsigned	 ncl, nalive;
+	uint32_t	 session;
+	uint64_t	 seek_end;
+	uint64_t	 next_ping, last_send;
+	uint64_t	 ping_period;
+	uint64_t	 stamp[64];
+	unsigned	 nstamp;
+
+	size_t		 B;		/* data bytes per block */
+	size_t		 W;		/* window bytes, a multiple of B */
+	size_t		 nblk;		/* W / B */
+	uint8_t		*ring;		/* [tail, head) of the stream */
+	uint32_t	*pcrc;		/* packet CRC per slot */
+	uint64_t	*sent_at;	/* last send per slot */
+	uint8_t		*queued;	/* in the repeat queue, per slot */
+	uint64_t	*rtxq;		/* offsets to repeat */
+	size_t		 rq_head, rq_len;
+	uint64_t	 tail, head, next;
+	int		 eof;
+	uint32_t	 scrc;		/* stream CRC of [0, next) new data */
+	uLong		 opB;		/* crc32_combine_gen(B) */
+	uint64_t	 eot_sent;
+
+	double		 rate, cap;	/* bit/s */
+	double		 tokens;	/* bytes */
+	uint64_t	 refill, ctl_at, ctl_bytes;
+	int		 slowstart;
+	uint64_t	 sent_bytes;
+
+	uint64_t	 npkt, nrtx;	/* new blocks, repeats */
+	uint8_t		*tx;		/* packets being assembled */
+};
+
+struct r1cli {
+	enum { K_WAIT, K_SEEK, K_TX, K_END } phase;
+	struct sockaddr_in srv;
+	uint32_t	 session;
+	uint64_t	 heard;
+	size_t		 B, W, nblk;
+	uint8_t		*ring;
+	uint8_t		*have;		/* per slot */
+	uint32_t	*dcrc;		/* data CRC per slot */
+	uint32_t	*blen;		/* data bytes per slot */
+	uLong		 opB;		/* crc32_combine_gen(B) */
+	uint64_t	*nak_at;	/* per slot: when asked for, 0 never */
+	uint64_t	 wr, ack, hi;	/* written, contiguous, highest end */
+	uint64_t	 total;		/* from R1_EOT */
+	int		 eot;
+	uint32_t	 want_crc, scrc;
+	uint32_t	 rcvd, missed;
+	uint64_t	 next_status, status_room;
+	uint64_t	 rtt;		/* the server's hint */
+	int		 gaps;		/* new gaps to report */
+	int		 result;
+	uint64_t	 done_at;
+	int		 warned;
+};
+
+static struct r1server S;
+static struct r1cli K;
+
+static uint64_t	 secs(unsigned);
+static size_t	 seal(uint8_t *, size_t);
+static int	 intact(const uint8_t *, size_t);
+static void	 hdr(uint8_t *, uint8_t, uint32_t);
+static void	 send_error(int, const struct sockaddr_in *,
+		    uint32_t, uint32_t, uint32_t);
+
+static void	 s_group(struct np *, const uint8_t *, size_t);
+static void	 s_ping(struct np *, uint64_t, int);
+static void	 s_rtt(struct r1client *, uint64_t);
+static struct r1client *s_find(const struct sockaddr_in *);
+static void	 s_drop(struct np *, struct r1client *, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+static void	 s_small(struct np *, struct r1client *, uint8_t);
+static void	 s_eot(struct np *, const struct sockaddr_in *);
+static void	 s_status(struct np *, struct r1client *, const uint8_t *,
+		    size_t, uint64_t);
+static void	 s_queue(uint64_t);
+static size_t	 s_build(struct np *, uint8_t *, uint64_t);
+static int	 s_sendable(void);
+static void	 s_pump(struct np *, uint64_t);
+static void	 s_control(struct np *, uint64_t);
+static void	 s_advance(struct np *, uint64_t);
+static void	 s_finish(struct np *);
+static void	 s_packet(struct np *, int, const uint8_t *, size_t,
+		    const struct sockaddr_in *);
+static void	 s_timer(struct np *, uint64_t);
+static uint64_t	 s_deadline(struct np *);
+static int	 s_want_input(struct np *);
+static void	 s_input(struct np *);
+static void	 s_interrupt(struct np *, int);
+
+static void	 k_send(struct np *, const uint8_t *, size_t);
+static void	 k_small(struct np *, uint8_t);
+static void	 k_fail(struct np *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static void	 k_abort(struct np *, uint32_t, int);
+static void	 k_lock(struct np *, const uint8_t *, size_t,
+		    const struct sockaddr_in *);
+static void	 k_data(struct np *, const uint8_t *, size_t, uint64_t);
+static void	 k_advance(struct np *);
+static void	 k_output(struct np *);
+static void	 k_status(struct np *, uint64_t);
+static void	 k_check_end(struct np *, uint64_t);
+static void	 k_packet(struct np *, int, const uint8_t *, size_t,
+		    const struct sockaddr_in *);
+static void	 k_timer(struct np *, uint64_t);
+static uint64_t	 k_deadline(struct np *);
+static void	 k_interrupt(struct np *, int);
+
+const struct role rev1_server = {
+	s_packet, s_timer, s_deadline, s_want_input, s_input, s_interrupt
+};
+
+const struct role rev1_client = {
+	k_packet, k_timer, k_deadline, NULL, NULL, k_interrupt
+};
+
+static uint64_t
+secs(unsigned s)
+{
+	return s * SEC;
+}
+
+/* Every Rev. 1 packet ends in the CRC-32 of all bytes before it. */
+static size_t
+seal(uint8_t *p, size_t n)
+{
+	put32(p + n, np_crc32(p, n));
+	return n + 4;
+}
+
+static int
+intact(const uint8_t *p, size_t n)
+{
+	return n >= R1_MIN && np_crc32(p, n - 4) == get32(p + n - 4);
+}
+
+static void
+hdr(uint8_t *p, uint8_t cmd, uint32_t session)
+{
+	p[0] = cmd;
+	put32(p + 1, session);
+}
+
+static void
+send_error(int fd, const struct sockaddr_in *to,
+    uint32_t session, uint32_t code, uint32_t eno)
+{
+	uint8_t p[R1_ERROR_LEN];
+
+	hdr(p, R1_ERROR, session);
+	put32(p + 5, code);
+	put32(p + 9, eno);
+	net_send(fd, p, seal(p, 13), to);
+}
+
+void
+rev1_init(struct np *np)
+{
+	const struct opts *o = np->o;
+
+	if (!o->server) {
+		K.phase = K_WAIT;
+		np->proto = &K;
+		return;
+	}
+	S.phase = S_SEEK;
+	if (getrandom(&S.session, sizeof(S.session), 0) !=
+	    sizeof(S.session))
+		err(1, "getrandom");
+	S.B = o->block;
+	S.nblk = o->window / S.B;
+	if (S.nblk < 2)
+		S.nblk = 2;
+	S.W = S.nblk * S.B;
+	if ((S.ring = malloc(S.W)) == NULL ||
+	    (S.pcrc = calloc(S.nblk, sizeof(*S.pcrc))) == NULL ||
+	    (S.sent_at = calloc(S.nblk, sizeof(*S.sent_at))) == NULL ||
+	    (S.queued = calloc(S.nblk, 1)) == NULL ||
+	    (S.rtxq = calloc(S.nblk, sizeof(*S.rtxq))) == NULL ||
+	    (S.tx = malloc(TX_BYTES + R1_DATA_HDR + 4 + S.B)) == NULL ||
+	    (S.cl = calloc(o->nclients, sizeof(*S.cl))) == NULL)
+		err(1, NULL);
+	S.opB = crc32_combine_gen((z_off_t)S.B);
+	S.ping_period = secs(o->timeout) / 4 < PING_MAX ?
+	    secs(o->timeout) / 4 : PING_MAX;
+	S.cap = o->rate ? (double)o->rate : RATE_MAX;
+	S.rate = S.cap < RATE_INIT ? S.cap : RATE_INIT;
+	S.slowstart = 1;
+	if (o->wait)
+		S.seek_end = np->start + secs(o->wait);
+	np->proto = &S;
+	info(np, "session %08x: waiting for %u client%s on %s (%s)",
+	    S.session, o->nclients, o->nclients == 1 ? "" : "s",
+	    np->net.ifname[0] ? np->net.ifname : "-",
+	    addrstr(&np->net.dst));
+}
+
+/* ---- server ---------------------------------------------------------- */
+
+static void
+s_group(struct np *np, const uint8_t *p, size_t n)
+{
+	net_send(np->net.fd, p, n, &np->net.dst);
+	S.last_send = now_us();
+}
+
+static void
+s_ping(struct np *np, uint64_t now, int seeking)
+{
+	uint8_t p[R1_PING_MAX];
+	uint64_t rtt = 0;
+	size_t llen = np->o->label ? strlen(np->o->label) : 0;
+	unsigned i;
+
+	for (i = 0; i < S.ncl; i++)
+		if (S.cl[i].alive && S.cl[i].srtt > rtt)
+			rtt = S.cl[i].srtt;
+	hdr(p, R1_PING, S.session);
+	p[5] = seeking ? PF_SEEK : 0;
+	put64(p + 6, now);
+	put64(p + 14, S.next);
+	put32(p + 22, rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt);
+	put32(p + 26, (uint32_t)S.B);
+	put32(p + 30, (uint32_t)S.W);
+	p[34] = (uint8_t)llen;
+	memcpy(p + 35, np->o->label ? np->o->label : "", llen);
+	S.stamp[S.nstamp++ % 64] = now;
+	s_group(np, p, seal(p, 35 + llen));
+}
+
+static void
+s_rtt(struct r1client *c, uint64_t r)
+{
+	uint64_t d;
+
+	if (c->srtt == 0) {
+		c->srtt = r;
+		c->rttvar = r / 2;
+	} else {
+		d = c->srtt > r ? c->srtt - r : r - c->srtt;
+		c->rttvar = (3 * c->rttvar + d) / 4;
+		c->srtt = (7 * c->srtt + r) / 8;
+	}
+	c->rto = c->srtt + 4 * c->rttvar;
+	if (c->rto < RTO_MIN)
+		c->rto = RTO_MIN;
+	if (c->rto > RTO_MAX)
+		c->rto = RTO_MAX;
+}
+
+static struct r1client *
+s_find(const struct sockaddr_in *a)
+{
+	unsigned i;
+
+	for (i = 0; i < S.ncl; i++)
+		if (sameaddr(&S.cl[i].addr, a))
+			return &S.cl[i];
+	return NULL;
+}
+
+static void
+s_drop(struct np *np, struct r1client *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->alive)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	va_end(ap);
+	c->alive = 0;
+	S.nalive--;
+	warnx("client %s dropped: %s", addrstr(&c->addr), c->why);
+	send_error(np->net.fd, &c->addr, S.session, R1E_DROPPED, 0);
+}
+
+/* A packet of header and CRC only, to one client. */
+static void
+s_small(struct np *np, struct r1client *c, uint8_t cmd)
+{
+	uint8_t p[R1_MIN];
+
+	hdr(p, cmd, S.session);
+	net_send(np->net.fd, p, seal(p, 5), &c->addr);
+}
+
+static void
+s_eot(struct np *np, const struct sockaddr_in *to)
+{
+	uint8_t p[R1_EOT_LEN];
+
+	hdr(p, R1_EOT, S.session);
+	put64(p + 5, S.head);
+	put32(p + 13, S.scrc);
+	net_send(np->net.fd, p, seal(p, 17), to);
+	S.last_send = now_us();
+}
+
+static void
+s_queue(uint64_t off)
+{
+	size_t slot = (size_t)(off / S.B % S.nblk);
+
+	if (S.queued[slot] || S.rq_len == S.nblk)
+		return;
+	S.queued[slot] = 1;
+	S.rtxq[(S.rq_head + S.rq_len++) % S.nblk] = off;
+}
+
+/* A client's progress and the ranges it misses. */
+static void
+s_status(struct np *np, struct r1client *c, const uint8_t *p, size_t n,
+    uint64_t now)
+{
+	uint64_t ack, room, off, end, hold;
+	unsigned nr, i;
+	uint32_t len;
+	size_t slot;
+
+	ack = get64(p + 5);
+	room = get64(p + 13);
+	nr = get16(p + 29);
+	if (n != R1_STATUS_MIN + (size_t)nr * 12 || nr > MAX_RANGES ||
+	    ack > S.next || ack < c->ack) {
+		np->junk++;
+		return;
+	}
+	if (room > c->room)
+		c->stuck = 0;
+	c->ack = ack;
+	c->room = room;
+	c->rcvd = get32(p + 21);
+	c->missed = get32(p + 25);
+	c->bytes = ack;
+	hold = c->srtt / 2 > HOLDOFF_MIN ? c->srtt / 2 : HOLDOFF_MIN;
+	for (i = 0; i < nr; i++) {
+		off = get64(p + 31 + 12 * i);
+		len = get32(p + 39 + 12 * i);
+		if (off % S.B != 0 || off < S.tail || len > S.W ||
+		    off + len > S.next) {
+			np->junk++;
+			continue;
+		}
+		for (end = off + len; off < end; off += S.B) {
+			slot = (size_t)(off / S.B % S.nblk);
+			/* Sent a moment ago: that copy is on its way. */
+			if (now - S.sent_at[slot] < hold)
+				continue;
+			s_queue(off);
+		}
+	}
+}
+
+/* One R1_DATA packet for the block at off, into p; returns its size. */
+static size_t
+s_build(struct np *np, uint8_t *p, uint64_t off)
+{
+	size_t slot = (size_t)(off / S.B % S.nblk);
+	size_t len = S.head - off < S.B ? (size_t)(S.head - off) : S.B;
+	uint32_t dcrc, hcrc;
+
+	(void)np;
+	hdr(p, R1_DATA, S.session);
+	put64(p + 5, off);
+	memcpy(p + R1_DATA_HDR, S.ring + slot * S.B, len);
+	if (off == S.next) {
+		/* New: its CRC once, and the stream's CRC grows with it. */
+		dcrc = np_crc32(p + R1_DATA_HDR, len);
+		hcrc = np_crc32(p, R1_DATA_HDR);
+		if (len == S.B) {
+			S.pcrc[slot] = crc32_combine_op(hcrc, dcrc, S.opB);
+			S.scrc = crc32_combine_op(S.scrc, dcrc, S.opB);
+		} else {
+			S.pcrc[slot] = crc32_combine(hcrc, dcrc, (z_off_t)len);
+			S.scrc = crc32_combine(S.scrc, dcrc, (z_off_t)len);
+		}
+	}
+	put32(p + R1_DATA_HDR + len, S.pcrc[slot]);
+	return R1_DATA_HDR + len + 4;
+}
+
+/* Is there a repeat, or new data the window lets out? */
+static int
+s_sendable(void)
+{
+	uint64_t limit = UINT64_MAX;
+	unsigned i;
+
+	if (S.rq_len > 0)
+		return 1;
+	for (i = 0; i < S.ncl; i++)
+		if (S.cl[i].alive && S.cl[i].room < limit)
+			limit = S.cl[i].room;
+	return S.next < limit && S.next < S.head &&
+	    (S.head - S.next >= S.B || S.eof);
+}
+
+/* The one place that decides what the server sends next. */
+static void
+s_pump(struct np *np, uint64_t now)
+{
+	uint64_t limit, off;
+	size_t n = 0, k, seg = 0, slot;
+	unsigned i;
+	int rtx;
+
+	if (S.phase != S_TX && S.phase != S_EOT)
+		return;
+	S.tokens += (double)(now - S.refill) * S.rate / 8e6;
+	S.refill = now;
+	if (S.tokens > BURST)
+		S.tokens = BURST;
+
+	limit = UINT64_MAX;
+	for (i = 0; i < S.ncl; i++)
+		if (S.cl[i].alive && S.cl[i].room < limit)
+			limit = S.cl[i].room;
+
+	while (n < TX_BYTES && S.tokens > 0) {
+		rtx = 0;
+		off = 0;
+		while (S.rq_len > 0) {
+			off = S.rtxq[S.rq_head];
+			S.rq_head = (S.rq_head + 1) % S.nblk;
+			S.rq_len--;
+			S.queued[off / S.B % S.nblk] = 0;
+			if (off >= S.tail && off < S.next) {
+				rtx = 1;
+				break;
+			}
+		}
+		if (!rtx) {
+			off = S.next;
+			if (off >= limit || off >= S.head ||
+			    (S.head - off < S.B && !S.eof))
+				break;
+		}
+		/* GSO wants equal segments: a short one ends the batch. */
+		k = (S.head - off < S.B ? (size_t)(S.head - off) : S.B) +
+		    R1_DATA_HDR + 4;
+		if (seg != 0 && k != seg) {
+			if (rtx)
+				s_queue(off);
+			break;
+		}
+		(void)s_build(np, S.tx + n, off);
+		if (!rtx) {
+			S.next += k - R1_DATA_HDR - 4;
+			S.npkt++;
+		} else
+			S.nrtx++;
+		slot = (size_t)(off / S.B % S.nblk);
+		S.sent_at[slot] = now;
+		seg = k;
+		n += k;
+		S.tokens -= (double)k;
+		if (k < S.B + R1_DATA_HDR + 4)
+			break;
+	}
+	if (n > 0) {
+		net_sendsegs(np->net.fd, &np->net.dst, S.tx, n, seg);
+		S.sent_bytes += n;
+		S.last_send = now;
+	}
+	/* Who holds the window?  Held too long, it is dropped. */
+	if (S.next >= limit && S.next < S.head)
+		for (i = 0; i < S.ncl; i++) {
+			if (!S.cl[i].alive || S.cl[i].room != limit)
+				continue;
+			if (S.cl[i].stuck == 0)
+				S.cl[i].stuck = now;
+			else if (now - S.cl[i].stuck >= secs(np->o->timeout))
+				s_drop(np, &S.cl[i], "too slow: it held the "
+				    "window for %u s", np->o->timeout);
+		}
+	if (S.eof && S.next == S.head && S.eot_sent == 0) {
+		S.phase = S_EOT;
+		s_eot(np, &np->net.dst);
+		S.eot_sent = now;
+		for (i = 0; i < S.ncl; i++)
+			S.cl[i].resend = now + S.cl[i].rto;
+		debug(np, "end of stream at %llu bytes, CRC %08x",
+		    (unsigned long long)S.head, S.scrc);
+	}
+}
+
+/*
+ * Rate: halve the step into loss, grow while clean.  The loss a client
+ * sees is what it missed of what it should have had since last time.
+ */
+static void
+s_control(struct np *np, uint64_t now)
+{
+	uint64_t span = now - S.ctl_at, rtt = 0;
+	double loss = 0, l, d, sent;
+	unsigned i;
+	struct r1client *c;
+
+	for (i = 0; i < S.ncl; i++)
+		if (S.cl[i].alive && S.cl[i].srtt > rtt)
+			rtt = S.cl[i].srtt;
+	if (span < CTL_MIN || span < 4 * rtt)
+		return;
+	for (i = 0; i < S.ncl; i++) {
+		c = &S.cl[i];
+		if (!c->alive)
+			continue;
+		d = (double)(uint32_t)(c->rcvd - c->rcvd0) +
+		    (double)(uint32_t)(c->missed - c->missed0);
+		if (d >= 20) {
+			l = (double)(uint32_t)(c->missed - c->missed0) / d;
+			if (l > loss)
+				loss = l;
+		}
+		c->rcvd0 = c->rcvd;
+		c->missed0 = c->missed;
+	}
+	sent = (double)(S.sent_bytes - S.ctl_bytes) * 8e6 / (double)span;
+	if (loss > LOSS_HIGH) {
+		S.rate *= loss > 4 * LOSS_HIGH ? 0.5 : 0.8;
+		S.slowstart = 0;
+	} else if (loss < LOSS_LOW) {
+		S.rate *= S.slowstart ? 2.0 : 1.05;
+		/* Not far past what the link took: no burst when it opens. */
+		if (sent > 0 && S.rate > 1.5 * sent && S.rate > RATE_INIT)
+			S.rate = 1.5 * sent > RATE_INIT ? 1.5 * sent :
+			    RATE_INIT;
+	} else
+		S.slowstart = 0;
+	if (S.rate < RATE_MIN)
+		S.rate = RATE_MIN;
+	if (S.rate > S.cap)
+		S.rate = S.cap;
+	if (loss > 0)
+		debug(np, "loss %.1f%%, rate %.0f Mbit/s", loss * 100,
+		    S.rate / 1e6);
+	S.ctl_at = now;
+	S.ctl_bytes = S.sent_bytes;
+}
+
+static void
+s_advance(struct np *np, uint64_t now)
+{
+	unsigned i, ok;
+	uint64_t tail;
+
+	if (S.phase != S_SEEK && S.nalive == 0) {
+		warnx("no client left, giving up");
+		np->status = 1;
+		np->done = 1;
+		return;
+	}
+	switch (S.phase) {
+	case S_SEEK:
+		if (S.ncl == np->o->nclients ||
+		    (S.seek_end && now >= S.seek_end && S.nalive > 0)) {
+			S.phase = S_INIT;
+			for (i = 0; i < S.ncl; i++) {
+				S.cl[i].resend = now;
+				S.cl[i].room = S.W;
+			}
+			debug(np, "initialization phase, %u clients",
+			    S.nalive);
+		}
+		break;
+	case S_INIT:
+		for (i = 0, ok = 1; i < S.ncl; i++)
+			if (S.cl[i].alive && !S.cl[i].ready)
+				ok = 0;
+		if (ok) {
+			S.phase = S_TX;
+			S.refill = S.ctl_at = now;
+			debug(np, "transaction phase");
+		}
+		break;
+	case S_TX:
+	case S_EOT:
+		tail = S.next;
+		for (i = 0, ok = 1; i < S.ncl; i++) {
+			if (!S.cl[i].alive)
+				continue;
+			if (S.cl[i].ack < tail)
+				tail = S.cl[i].ack;
+			if (!S.cl[i].done)
+				ok = 0;
+		}
+		S.tail = tail;
+		if (S.phase == S_EOT && ok)
+			s_finish(np);
+		break;
+	}
+}
+
+static void
+s_finish(struct np *np)
+{
+	double t = (now_us() - np->start) / 1e6;
+	unsigned i, ndone = 0;
+
+	np->bytes = S.head;
+	for (i = 0; i < S.ncl; i++)
+		if (S.cl[i].alive)
+			ndone++;
+	info(np, "sent %llu bytes in %.2f s (%.2f MB/s) to %u client%s, "
+	    "%.2f%% repeated", (unsigned long long)S.head, t,
+	    t > 0 ? S.head / t / 1e6 : 0.0, ndone, ndone == 1 ? "" : "s",
+	    S.npkt ? 100.0 * S.nrtx / S.npkt : 0.0);
+	for (i = 0; i < S.ncl; i++)
+		if (!S.cl[i].alive)
+			warnx("client %s: dropped after %llu bytes: %s",
+			    addrstr(&S.cl[i].addr),
+			    (unsigned long long)S.cl[i].bytes, S.cl[i].why);
+	if (np->junk || np->foreign)
+		debug(np, "ignored %llu malformed and %llu foreign datagrams",
+		    (unsigned long long)np->junk,
+		    (unsigned long long)np->foreign);
+	np->status = ndone == S.ncl ? 0 : 3;
+	np->done = 1;
+}
+
+static void
+s_packet(struct np *np, int fd, const uint8_t *p, size_t n,
+    const struct sockaddr_in *from)
+{
+	struct r1client *c;
+	uint64_t now = now_us(), t;
+	unsigned i;
+	uint32_t code;
+
+	(void)fd;
+	if (!intact(p, n) || get32(p + 1) != S.session) {
+		np->junk++;
+		return;
+	}
+	c = s_find(from);
+	if (c == NULL) {
+		if (p[0] != R1_PONG || n != R1_PONG_LEN) {
+			np->foreign++;
+			return;
+		}
+		t = get64(p + 5);
+		for (i = 0; i < 64 && i < S.nstamp; i++)
+			if (S.stamp[i] == t)
+				break;
+		if (i == 64 || i == S.nstamp) {
+			np->junk++;
+			return;
+		}
+		if (S.phase == S_SEEK && S.ncl < np->o->nclients) {
+			c = &S.cl[S.ncl++];
+			memset(c, 0, sizeof(*c));
+			c->addr = *from;
+			c->alive = 1;
+			c->heard = now;
+			c->rto = RTO_INIT;
+			s_rtt(c, now - t);
+			S.nalive++;
+			info(np, "client %s joined (%u of %u), round trip "
+			    "%.3f ms", addrstr(from), S.ncl,
+			    np->o->nclients, (now - t) / 1000.0);
+			s_advance(np, now);
+		} else {
+			debug(np, "client %s refused: too late",
+			    addrstr(from));
+			send_error(np->net.fd, from, S.session,
+			    R1E_REFUSED, 0);
+		}
+		return;
+	}
+	if (!c->alive) {
+		/* Dropped, but still talking: tell it again. */
+		if (p[0] != R1_ERROR)
+			send_error(np->net.fd, from, S.session,
+			    R1E_DROPPED, 0);
+		np->foreign++;
+		return;
+	}
+	switch (p[0]) {
+	case R1_PONG:
+		if (n != R1_PONG_LEN)
+			goto junk;
+		t = get64(p + 5);
+		if (t <= now && now - t < 10 * SEC)
+			s_rtt(c, now - t);
+		break;
+	case R1_READY:
+		if (n != R1_MIN)
+			goto junk;
+		c->ready = 1;
+		break;
+	case R1_STATUS:
+		if (n < R1_STATUS_MIN)
+			goto junk;
+		if (S.phase >= S_TX)
+			s_status(np, c, p, n, now);
+		break;
+	case R1_DONE:
+		if (n != R1_DONE_LEN || S.phase != S_EOT)
+			goto junk;
+		code = get32(p + 5);
+		if (code != DONE_OK) {
+			s_drop(np, c, "its check of the whole stream failed");
+			break;
+		}
+		if (!c->done) {
+			c->done = 1;
+			c->ack = c->bytes = S.head;
+			debug(np, "client %s done", addrstr(from));
+		}
+		s_small(np, c, R1_BYE);
+		break;
+	case R1_ERROR:
+		if (n != R1_ERROR_LEN)
+			goto junk;
+		code = get32(p + 5);
+		if (code == R1E_ABORT)
+			s_drop(np, c, "interrupted by its user");
+		else if (code == R1E_INTERNAL)
+			s_drop(np, c, "failed: %s",
+			    strerror((int)get32(p + 9)));
+		else
+			s_drop(np, c, "error %u", code);
+		break;
+	default:
+		goto junk;
+	}
+	c->heard = now;
+	s_advance(np, now);
+	return;
+junk:
+	np->junk++;
+}
+
+static void
+s_timer(struct np *np, uint64_t now)
+{
+	struct r1client *c;
+	unsigned i;
+
+	if (now >= S.next_ping) {
+		s_ping(np, now, S.phase == S_SEEK);
+		S.next_ping = now + (S.phase == S_SEEK ? SEEK_PING :
+		    S.ping_period);
+	} else if (S.phase >= S_TX && now - S.last_send >= IDLE_PING)
+		s_ping(np, now, 0);	/* heartbeat: where the stream is */
+	for (i = 0; i < S.ncl; i++) {
+		c = &S.cl[i];
+		if (!c->alive)
+			continue;
+		if (now - c->heard >= secs(np->o->timeout)) {
+			s_drop(np, c, "timed out after %u s",
+			    np->o->timeout);
+			continue;
+		}
+		if (now < c->resend)
+			continue;
+		if (S.phase == S_INIT && !c->ready) {
+			s_small(np, c, R1_INIT);
+			c->resend = now + c->rto;
+		} else if (S.phase == S_EOT && !c->done) {
+			s_eot(np, &c->addr);
+			c->resend = now + c->rto;
+		}
+	}
+	s_advance(np, now);
+	if (np->done)
+		return;
+	if (S.phase >= S_TX)
+		s_control(np, now);
+	s_pump(np, now);
+}
+
+static uint64_t
+s_deadline(struct np *np)
+{
+	uint64_t d = now_us() + TICK, t;
+	double need;
+
+	(void)np;
+	if (S.next_ping < d)
+		d = S.next_ping;
+	if (S.phase == S_SEEK && S.seek_end && S.seek_end < d)
+		d = S.seek_end;
+	if (S.phase >= S_TX && s_sendable()) {
+		need = (double)(S.B + R1_DATA_HDR + 4) - S.tokens;
+		t = S.refill + (need > 0 ? (uint64_t)(need * 8e6 / S.rate) :
+		    0);
+		if (t < d)
+			d = t;
+	}
+	return d;
+}
+
+static int
+s_want_input(struct np *np)
+{
+	(void)np;
+	return S.phase >= S_TX && !S.eof && S.head - S.tail < S.W;
+}
+
+/* Read standard input into the ring, as much as it and the window take. */
+static void
+s_input(struct np *np)
+{
+	size_t at = (size_t)(S.head % S.W), room;
+	ssize_t r;
+	int i;
+
+	room = S.W - at;
+	if (S.W - (S.head - S.tail) < room)
+		room = (size_t)(S.W - (S.head - S.tail));
+	r = read(STDIN_FILENO, S.ring + at, room);
+	if (r == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (r == -1) {
+		warn("stdin");
+		for (i = 0; i < ABORT_COPIES; i++)
+			send_error(np->net.fd, &np->net.dst, S.session,
+			    R1E_INTERNAL, (uint32_t)errno);
+		np->status = 1;
+		np->done = 1;
+		return;
+	}
+	if (r == 0)
+		S.eof = 1;
+	S.head += (uint64_t)r;
+}
+
+static void
+s_interrupt(struct np *np, int sig)
+{
+	unsigned i;
+	int k;
+
+	for (k = 0; k < ABORT_COPIES; k++)
+		send_error(np->net.fd, &np->net.dst, S.session,
+		    R1E_ABORT, 0);
+	for (i = 0; i < S.ncl; i++)
+		if (S.cl[i].alive)
+			send_error(np->net.fd, &S.cl[i].addr, S.session,
+			    R1E_ABORT, 0);
+	warnx("%s: transfer aborted, clients told to stop", strsignal(sig));
+	np->status = 1;
+	np->done = 1;
+}
+
+/* ---- client ---------------------------------------------------------- */
+
+static void
+k_send(struct np *np, const uint8_t *p, size_t n)
+{
+	net_send(np->net.ufd, p, n, &K.srv);
+}
+
+static void
+k_small(struct np *np, uint8_t cmd)
+{
+	uint8_t p[R1_MIN];
+
+	hdr(p, cmd, K.session);
+	k_send(np, p, seal(p, 5));
+}
+
+static void
+k_fail(struct np *np, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	np->status = 1;
+	np->done = 1;
+}
+
+static void
+k_abort(struct np *np, uint32_t code, int eno)
+{
+	int i;
+
+	if (K.phase == K_WAIT)
+		return;
+	for (i = 0; i < ABORT_COPIES; i++)
+		send_error(np->net.ufd, &K.srv, K.session, code,
+		    (uint32_t)eno);
+}
+
+/* The first seeking server we may answer: take its parameters. */
+static void
+k_lock(struct np *np, const uint8_t *p, size_t n,
+    const struct sockaddr_in *from)
+{
+	size_t llen = p[34];
+
+	K.srv = *from;
+	K.session = get32(p + 1);
+	K.B = get32(p + 26);
+	K.W = get32(p + 30);
+	K.nblk = K.W / K.B;
+	K.opB = crc32_combine_gen((z_off_t)K.B);
+	(void)n;
+	if ((K.ring = malloc(K.W)) == NULL ||
+	    (K.have = calloc(K.nblk, 1)) == NULL ||
+	    (K.dcrc = calloc(K.nblk, sizeof(*K.dcrc))) == NULL ||
+	    (K.blen = calloc(K.nblk, sizeof(*K.blen))) == NULL ||
+	    (K.nak_at = calloc(K.nblk, sizeof(*K.nak_at))) == NULL)
+		err(1, NULL);
+	K.phase = K_SEEK;
+	info(np, "answering server %s, session %08x%s%.*s",
+	    addrstr(from), K.session, llen ? ", label " : "", (int)llen,
+	    (const char *)p + 35);
+}
+
+static void
+k_data(struct np *np, const uint8_t *p, size_t n, uint64_t now)
+{
+	uint64_t off = get64(p + 5);
+	size_t len = n - R1_DATA_HDR - 4, slot;
+	uint32_t hcrc;
+
+	if (off % K.B != 0 || len == 0 || len > K.B ||
+	    (K.eot && off + len > K.total)) {
+		np->junk++;
+		return;
+	}
+	if (off < K.ack || off >= K.wr + K.W)
+		return;			/* had it, or beyond the window */
+	slot = (size_t)(off / K.B % K.nblk);
+	if (K.have[slot])
+		return;
+	memcpy(K.ring + slot * K.B, p + R1_DATA_HDR, len);
+	K.have[slot] = 1;
+	/* The data's own CRC, from the packet's: no second pass. */
+	hcrc = np_crc32(p, R1_DATA_HDR);
+	K.dcrc[slot] = (len == K.B ? crc32_combine_op(hcrc, 0, K.opB) :
+	    crc32_combine(hcrc, 0, (z_off_t)len)) ^ get32(p + n - 4);
+	K.blen[slot] = (uint32_t)len;
+	K.rcvd++;
+	if (off > K.hi)
+		K.gaps = 1;	/* what lies between was lost: ask at once */
+	if (off + len > K.hi)
+		K.hi = off + len;
+	(void)now;
+	k_advance(np);
+}
+
+/* Move the contiguous mark over what has arrived. */
+static void
+k_advance(struct np *np)
+{
+	size_t slot, len;
+
+	(void)np;
+	for (;;) {
+		slot = (size_t)(K.ack / K.B % K.nblk);
+		if (!K.have[slot])
+			break;
+		len = K.blen[slot];
+		K.scrc = len == K.B ? crc32_combine_op(K.scrc, K.dcrc[slot],
+		    K.opB) : crc32_combine(K.scrc, K.dcrc[slot], (z_off_t)len);
+		K.have[slot] = 0;
+		K.nak_at[slot] = 0;
+		K.ack += len;
+		if (len < K.B)
+			break;
+	}
+}
+
+/* Write what is contiguous to standard output. */
+static void
+k_output(struct np *np)
+{
+	size_t at, len;
+	int e;
+
+	while (K.wr < K.ack) {
+		at = (size_t)(K.wr % K.W);
+		len = K.ack - K.wr < K.W - at ? (size_t)(K.ack - K.wr) :
+		    K.W - at;
+		if ((e = out_direct(K.ring + at, len)) != 0) {
+			k_abort(np, R1E_INTERNAL, e);
+			k_fail(np, "stdout: %s", strerror(e));
+			return;
+		}
+		K.wr += len;
+		np->bytes = K.wr;
+	}
+}
+
+/* Progress, room, counters and the missing ranges. */
+static void
+k_status(struct np *np, uint64_t now)
+{
+	uint8_t p[R1_STATUS_MIN + 12 * MAX_RANGES];
+	uint64_t o, end, start = 0, retry;
+	unsigned nr = 0;
+	size_t slot;
+	int open = 0;
+
+	retry = 2 * K.rtt > NAK_MIN ? 2 * K.rtt : NAK_MIN;
+	end = K.hi;
+	if (K.eot && K.total > end)
+		end = K.total;
+	if (end > K.wr + K.W)
+		end = K.wr + K.W;
+	for (o = K.ack; o < end && nr < MAX_RANGES; o += K.B) {
+		slot = (size_t)(o / K.B % K.nblk);
+		if (!K.have[slot] && (K.nak_at[slot] == 0 ||
+		    now - K.nak_at[slot] >= retry)) {
+			if (K.nak_at[slot] == 0)
+				K.missed++;
+			K.nak_at[slot] = now;
+			if (!open)
+				start = o, open = 1;
+			continue;
+		}
+		if (open) {
+			put64(p + 31 + 12 * nr, start);
+			put32(p + 39 + 12 * nr, (uint32_t)(o - start));
+			nr++;
+			open = 0;
+		}
+	}
+	if (open && nr < MAX_RANGES) {
+		put64(p + 31 + 12 * nr, start);
+		put32(p + 39 + 12 * nr, (uint32_t)(o - start));
+		nr++;
+	}
+	hdr(p, R1_STATUS, K.session);
+	put64(p + 5, K.ack);
+	put64(p + 13, K.wr + K.W);
+	put32(p + 21, K.rcvd);
+	put32(p + 25, K.missed);
+	put16(p + 29, (uint16_t)nr);
+	k_send(np, p, seal(p, 31 + 12 * nr));
+	K.next_status = now + STATUS_EVERY;
+	K.status_room = K.wr + K.W;
+	K.gaps = 0;
+}
+
+/* All of it here?  Check the whole stream, say so, wait for R1_BYE. */
+static void
+k_check_end(struct np *np, uint64_t now)
+{
+	uint8_t p[R1_DONE_LEN];
+	double t;
+	int e;
+
+	if (!K.eot || K.ack < K.total || K.wr < K.total)
+		return;
+	if (K.phase != K_END) {
+		K.phase = K_END;
+		K.result = K.scrc == K.want_crc && K.ack == K.total ?
+		    DONE_OK : DONE_BADCRC;
+		if (K.result == DONE_OK && (e = out_close()) != 0) {
+			k_abort(np, R1E_INTERNAL, e);
+			k_fail(np, "stdout: %s", strerror(e));
+			return;
+		}
+		t = (now - np->start) / 1e6;
+		if (K.result == DONE_OK)
+			info(np, "received %llu bytes in %.2f s (%.2f MB/s), "
+			    "CRC %08x", (unsigned long long)K.total, t,
+			    t > 0 ? K.total / t / 1e6 : 0.0, K.scrc);
+	}
+	hdr(p, R1_DONE, K.session);
+	put32(p + 5, (uint32_t)K.result);
+	k_send(np, p, seal(p, 9));
+	K.done_at = now;
+	if (K.result != DONE_OK)
+		k_fail(np, "the stream's CRC is %08x, the server's %08x: "
+		    "the output is damaged", K.scrc, K.want_crc);
+}
+
+static void
+k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
+    const struct sockaddr_in *from)
+{
+	uint64_t now = now_us();
+	const char *lab = np->o->label;
+	uint8_t q[R1_PONG_LEN];
+	uint32_t code;
+
+	(void)fd;
+	if (n >= 1 && p[0] >= CM_PING && p[0] <= CM_ACK_PLZ &&
+	    K.phase == K_WAIT && ntohs(from->sin_port) == np->net.sport) {
+		if (!K.warned)
+			info(np, "server %s speaks Rev. 0: use -0",
+			    addrstr(from));
+		K.warned = 1;
+		np->foreign++;
+		return;
+	}
+	if (!intact(p, n)) {
+		np->junk++;
+		return;
+	}
+	if (K.phase == K_WAIT) {
+		if (p[0] != R1_PING || n < R1_PING_MIN ||
+		    n != R1_PING_MIN + (size_t)p[34] || get32(p + 26) == 0 ||
+		    get32(p + 26) > MAX_BLOCK1 ||
+		    get32(p + 30) % get32(p + 26) != 0 ||
+		    get32(p + 30) / get32(p + 26) < 2 ||
+		    get32(p + 30) > MAX_WINDOW) {
+			np->foreign++;
+			return;
+		}
+		if (lab != NULL && (p[34] != strlen(lab) ||
+		    memcmp(p + 35, lab, p[34]) != 0)) {
+			np->foreign++;
+			return;
+		}
+		if (!(p[5] & PF_SEEK)) {
+			k_fail(np, "a transfer from %s (session %08x) is "
+			    "already under way; this client missed its "
+			    "start", addrstr(from), get32(p + 1));
+			return;
+		}
+		k_lock(np, p, n, from);
+	}
+	if (!sameaddr(from, &K.srv) || get32(p + 1) != K.session) {
+		np->foreign++;
+		return;
+	}
+	K.heard = now;
+	switch (p[0]) {
+	case R1_PING:
+		if (n != R1_PING_MIN + (size_t)p[34])
+			goto junk;
+		K.rtt = get32(p + 22);
+		if (K.phase == K_TX && get64(p + 14) > K.hi &&
+		    get64(p + 14) <= K.wr + K.W) {
+			/* The stream is further than we saw: a lost tail. */
+			K.hi = get64(p + 14);
+			K.gaps = 1;
+		}
+		hdr(q, R1_PONG, K.session);
+		memcpy(q + 5, p + 6, 8);
+		k_send(np, q, seal(q, 13));
+		break;
+	case R1_INIT:
+		if (n != R1_MIN)
+			goto junk;
+		if (K.phase == K_SEEK) {
+			K.phase = K_TX;
+			K.next_status = now + STATUS_EVERY;
+			K.status_room = K.W;
+		}
+		if (K.phase == K_TX)
+			k_small(np, R1_READY);
+		break;
+	case R1_DATA:
+		if (n <= R1_DATA_HDR + 4)
+			goto junk;
+		if (K.phase != K_TX)
+			break;
+		k_data(np, p, n, now);
+		break;
+	case R1_EOT:
+		if (n != R1_EOT_LEN)
+			goto junk;
+		if (K.phase == K_SEEK)
+			break;
+		if (!K.eot) {
+			K.eot = 1;
+			K.total = get64(p + 5);
+			K.want_crc = get32(p + 13);
+			if (K.total < K.ack || (K.total > K.hi &&
+			    K.hi % K.B != 0)) {
+				k_fail(np, "server %s ends the stream at %llu "
+				    "bytes, but %llu arrived",
+				    addrstr(from),
+				    (unsigned long long)K.total,
+				    (unsigned long long)K.hi);
+				return;
+			}
+			K.gaps = 1;
+		}
+		if (K.phase == K_END)
+			K.done_at = 0;	/* answer again */
+		break;
+	case R1_BYE:
+		if (n != R1_MIN)
+			goto junk;
+		if (K.phase == K_END)
+			np->done = 1;
+		break;
+	case R1_ERROR:
+		if (n != R1_ERROR_LEN)
+			goto junk;
+		code = get32(p + 5);
+		if (K.phase == K_END && K.result == DONE_OK) {
+			np->done = 1;	/* we have it all, checked */
+			break;
+		}
+		if (code == R1E_REFUSED)
+			k_fail(np, "server %s refused this client: its "
+			    "transfer had already started", addrstr(from));
+		else if (code == R1E_DROPPED)
+			k_fail(np, "server %s dropped this client; the stream "
+			    "is incomplete (%llu bytes written)",
+			    addrstr(from), (unsigned long long)K.wr);
+		else if (code == R1E_INTERNAL)
+			k_fail(np, "server %s failed (%s); the stream is "
+			    "incomplete", addrstr(from),
+			    strerror((int)get32(p + 9)));
+		else
+			k_fail(np, "server %s aborted the transfer; the "
+			    "stream is incomplete", addrstr(from));
+		break;
+	default:
+		goto junk;
+	}
+	return;
+junk:
+	np->junk++;
+}
+
+static void
+k_timer(struct np *np, uint64_t now)
+{
+	if (K.phase == K_WAIT)
+		return;
+	if (K.phase == K_TX) {
+		k_output(np);
+		if (np->done)
+			return;
+		if (K.gaps || now >= K.next_status ||
+		    K.wr + K.W >= K.status_room + K.W / 4)
+			k_status(np, now);
+		k_check_end(np, now);
+		if (np->done)
+			return;
+	} else if (K.phase == K_END && now - K.done_at >= DONE_EVERY)
+		k_check_end(np, now);
+	if (np->done)
+		return;
+	if (now - K.heard >= secs(np->o->timeout)) {
+		if (K.phase == K_END) {
+			/* All written and checked; the BYE got lost. */
+			np->done = 1;
+			return;
+		}
+		(void)out_close();
+		k_fail(np, "server %s silent for %u s; the stream is "
+		    "incomplete (%llu bytes written)", addrstr(&K.srv),
+		    np->o->timeout, (unsigned long long)K.wr);
+	}
+}
+
+static uint64_t
+k_deadline(struct np *np)
+{
+	uint64_t d = now_us() + TICK, t;
+
+	(void)np;
+	if (K.phase == K_WAIT)
+		return d + SEC;
+	if (K.phase == K_TX && K.next_status < d)
+		d = K.next_status;
+	t = K.heard + secs(np->o->timeout);
+	return t < d ? t : d;
+}
+
+static void
+k_interrupt(struct np *np, int sig)
+{
+	if (K.phase == K_END && K.result == DONE_OK) {
+		np->done = 1;		/* all of it is written and checked */
+		return;
+	}
+	k_abort(np, R1E_ABORT, 0);
+	(void)out_close();
+	k_fail(np, "%s: transfer aborted", strsignal(sig));
+}
