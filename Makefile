@@ -43,6 +43,10 @@ check-asan:
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
 	$(MAKE) clean
 
+# netpipe against udpcast on a namespace LAN (root; see bench/bench.sh).
+bench: netpipe
+	bench/bench.sh
+
 install: netpipe
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1
 	cp -f netpipe $(DESTDIR)$(BINDIR)/netpipe
@@ -56,4 +60,4 @@ uninstall:
 clean:
 	rm -f netpipe $(OBJ) $(TESTBIN)
 
-.PHONY: all check check-asan install uninstall clean
+.PHONY: all bench check check-asan install uninstall clean

@@ -31,7 +31,8 @@
 
 #include "netpipe.h"
 
-#define SOCKBUF		(4 * 1024 * 1024)	/* socket buffer we ask for */
+#define SNDBUF		(512 * 1024)	/* socket buffers we ask for */
+#define RCVBUF		(32 * 1024 * 1024)
 #define SEND_WAIT_MS	10		/* wait for room in a full buffer */
 #define GSO_SEGS	44		/* UDP GSO: segments per super-datagram */
 #define GSO_BYTES	65000		/* and bytes, below the UDP limit */
@@ -63,16 +64,19 @@ set_int(int fd, int level, int name, int val, const char *what)
 		err(1, "setsockopt %s", what);
 }
 
-/* Ask for large buffers; beyond rmem_max only root may (FORCE). */
+/*
+ * Ask for large buffers, a receiver's above all: it must ride out the
+ * moments it is not scheduled.  Beyond rmem_max only root may (FORCE).
+ */
 static void
 set_bufs(int fd)
 {
-	int v = SOCKBUF;
+	int r = RCVBUF, s = SNDBUF;
 
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) == -1)
-		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof(v)) == -1)
-		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &r, sizeof(r)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &r, sizeof(r));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &s, sizeof(s)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &s, sizeof(s));
 }
 
 static void

@@ -30,7 +30,7 @@
 #define OUTBUF		(256 * 1024)	/* stdout is written in these */
 #define RECV_ROUNDS	8		/* recvmmsg batches per wakeup and socket */
 
-enum { OPT_FIRST_SEQ = 256, OPT_TTL };
+enum { OPT_FIRST_SEQ = 256, OPT_TTL, OPT_WINDOW };
 
 static void	 usage(int);
 static unsigned long long number(const char *, const char *,
@@ -64,6 +64,7 @@ static const struct option longopts[] = {
 	{ "label",	required_argument,	NULL, 'l' },
 	{ "rate",	required_argument,	NULL, 'r' },
 	{ "ttl",	required_argument,	NULL, OPT_TTL },
+	{ "window",	required_argument,	NULL, OPT_WINDOW },
 	{ "quiet",	no_argument,		NULL, 'q' },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
@@ -79,7 +80,7 @@ usage(int status)
 	fprintf(f,
 "usage: netpipe -s [-01qv] [-b bytes] [-i interface] [-l label]\n"
 "               [-m group | -u host] [-n clients] [-p port] [-r rate]\n"
-"               [-t seconds] [--ttl hops] [-w seconds]\n"
+"               [-t seconds] [--ttl hops] [-w seconds] [--window bytes]\n"
 "       netpipe -c [-0qv] [-i interface] [-l label] [-m group] [-p port]\n"
 "               [-t seconds]\n"
 "       netpipe -h | -V\n");
@@ -218,6 +219,10 @@ parse(struct opts *o, int argc, char **argv)
 		case OPT_TTL:
 			o->ttl = number("ttl", optarg, 1, 255);
 			break;
+		case OPT_WINDOW:
+			o->window = number("window", optarg, MIN_WINDOW,
+			    MAX_WINDOW);
+			break;
 		case OPT_FIRST_SEQ:
 			o->first_seq = number("first sequence number", optarg,
 			    0, UINT32_MAX);
@@ -257,8 +262,9 @@ parse(struct opts *o, int argc, char **argv)
 	}
 	if (!o->server && (o->unicast || o->single_ack || o->wait ||
 	    o->nclients != 1 || o->block != 0 || o->rate != 0 ||
-	    o->ttl != 1)) {
-		warnx("-1, -b, -n, -r, -u, -w and --ttl are server options");
+	    o->ttl != 1 || o->window != DEF_WINDOW)) {
+		warnx("-1, -b, -n, -r, -u, -w, --ttl and --window are server "
+		    "options");
 		usage(2);
 	}
 	if (o->rev == 0 && (o->label != NULL || o->rate != 0)) {
@@ -276,6 +282,10 @@ parse(struct opts *o, int argc, char **argv)
 	}
 	if (o->block == 0)
 		o->block = o->rev == 0 ? DEF_BLOCK : DEF_BLOCK1;
+	if (o->rev == 1 && o->window < 2 * o->block) {
+		warnx("the window must hold two blocks at least");
+		usage(2);
+	}
 }
 
 uint64_t

@@ -29,6 +29,7 @@
 #define DEF_BLOCK1	1455		/* Rev. 1: 1500 - 20 IP - 8 UDP - 17 */
 #define MAX_BLOCK1	65490		/* 65507 - 17 */
 #define DEF_WINDOW	(16 * 1024 * 1024)	/* Rev. 1 window, bytes */
+#define MIN_WINDOW	(64 * 1024)
 #define MAX_WINDOW	(256 * 1024 * 1024)	/* a client allocates no more */
 #define MAX_LABEL	64
 #define MAX_CLIENTS	4096

@@ -677,8 +677,8 @@ s_timer(struct np *np, uint64_t now)
 	}
 	for (i = 0; i < srv.ncl; i++) {
 		c = &srv.cl[i];
-		if (!c->alive)
-			continue;
+		if (!c->alive || (srv.phase == S_EOT && c->ok))
+			continue;	/* a client done may leave */
 		if (now - c->heard >= secs(np->o->timeout))
 			s_drop(np, c, now, "timed out after %u s",
 			    np->o->timeout);
@@ -732,7 +732,7 @@ s_deadline(struct np *np)
 		d = srv.drain;
 	for (i = 0; i < srv.ncl; i++) {
 		c = &srv.cl[i];
-		if (!c->alive)
+		if (!c->alive || (srv.phase == S_EOT && c->ok))
 			continue;
 		t = c->heard + secs(np->o->timeout);
 		if (t < d)

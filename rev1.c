@@ -41,6 +41,7 @@
 #define NAK_MIN		2000		/* a block is asked for again after */
 #define HOLDOFF_MIN	1000		/* a block is repeated again after */
 #define CTL_MIN		20000		/* rate decisions at most this often */
+#define CTL_PKTS	1000		/* and over this many packets at least */
 #define DONE_EVERY	200000		/* client repeats R1_DONE */
 #define ABORT_COPIES	3
 
@@ -51,6 +52,8 @@
 #define LOSS_HIGH	0.05		/* above: slow down */
 #define LOSS_LOW	0.02		/* below: speed up */
 #define BURST		(64 * 1024)	/* bytes sent back to back, at most */
+#define OUT_CHUNK	(1024 * 1024)	/* client writes at least this */
+#define OUT_WAIT	50000		/* or what it has, after this long */
 #define TX_BYTES	(256 * 1024)	/* bytes per loop iteration, at most */
 
 #define SEC		1000000ULL
@@ -73,7 +76,7 @@ struct r1client {
 	uint64_t	 resend;	/* INIT or EOT repeat time */
 	uint64_t	 ack;		/* all below received */
 	uint64_t	 room;		/* it can take up to here */
-	uint64_t	 stuck;		/* holds the window since, or 0 */
+	uint64_t	 moved;		/* its ack last advanced */
 	uint32_t	 rcvd, missed;	/* its counters, last reported */
 	uint32_t	 rcvd0, missed0;	/* at the last rate decision */
 	uint64_t	 bytes;
@@ -138,6 +141,7 @@ struct r1cli {
 	int		 gaps;		/* new gaps to report */
 	int		 result;
 	uint64_t	 done_at;
+	uint64_t	 wrote_at;	/* last write to standard output */
 	int		 warned;
 };
 
@@ -185,7 +189,7 @@ static void	 k_lock(struct np *, const uint8_t *, size_t,
 		    const struct sockaddr_in *);
 static void	 k_data(struct np *, const uint8_t *, size_t, uint64_t);
 static void	 k_advance(struct np *);
-static void	 k_output(struct np *);
+static void	 k_output(struct np *, uint64_t);
 static void	 k_status(struct np *, uint64_t);
 static void	 k_check_end(struct np *, uint64_t);
 static void	 k_packet(struct np *, int, const uint8_t *, size_t,
@@ -414,8 +418,8 @@ s_status(struct np *np, struct r1client *c, const uint8_t *p, size_t n,
 		np->junk++;
 		return;
 	}
-	if (room > c->room)
-		c->stuck = 0;
+	if (ack > c->ack)
+		c->moved = now;
 	c->ack = ack;
 	c->room = room;
 	c->rcvd = get32(p + 21);
@@ -497,8 +501,8 @@ s_pump(struct np *np, uint64_t now)
 		return;
 	S.tokens += (double)(now - S.refill) * S.rate / 8e6;
 	S.refill = now;
-	if (S.tokens > BURST)
-		S.tokens = BURST;
+	if (S.tokens > 2 * BURST)	/* a late wakeup keeps its due */
+		S.tokens = 2 * BURST;
 
 	limit = UINT64_MAX;
 	for (i = 0; i < S.ncl; i++)
@@ -551,17 +555,6 @@ s_pump(struct np *np, uint64_t now)
 		S.sent_bytes += n;
 		S.last_send = now;
 	}
-	/* Who holds the window?  Held too long, it is dropped. */
-	if (S.next >= limit && S.next < S.head)
-		for (i = 0; i < S.ncl; i++) {
-			if (!S.cl[i].alive || S.cl[i].room != limit)
-				continue;
-			if (S.cl[i].stuck == 0)
-				S.cl[i].stuck = now;
-			else if (now - S.cl[i].stuck >= secs(np->o->timeout))
-				s_drop(np, &S.cl[i], "too slow: it held the "
-				    "window for %u s", np->o->timeout);
-		}
 	if (S.eof && S.next == S.head && S.eot_sent == 0) {
 		S.phase = S_EOT;
 		s_eot(np, &np->net.dst);
@@ -590,6 +583,13 @@ s_control(struct np *np, uint64_t now)
 			rtt = S.cl[i].srtt;
 	if (span < CTL_MIN || span < 4 * rtt)
 		return;
+	for (i = 0, d = 0; i < S.ncl; i++) {
+		c = &S.cl[i];
+		if (c->alive && (double)(uint32_t)(c->rcvd - c->rcvd0) > d)
+			d = (double)(uint32_t)(c->rcvd - c->rcvd0);
+	}
+	if (d < CTL_PKTS && span < 10 * CTL_MIN)
+		return;			/* too few packets to judge */
 	for (i = 0; i < S.ncl; i++) {
 		c = &S.cl[i];
 		if (!c->alive)
@@ -659,6 +659,8 @@ s_advance(struct np *np, uint64_t now)
 		if (ok) {
 			S.phase = S_TX;
 			S.refill = S.ctl_at = now;
+			for (i = 0; i < S.ncl; i++)
+				S.cl[i].moved = now;
 			debug(np, "transaction phase");
 		}
 		break;
@@ -834,10 +836,19 @@ s_timer(struct np *np, uint64_t now)
 		s_ping(np, now, 0);	/* heartbeat: where the stream is */
 	for (i = 0; i < S.ncl; i++) {
 		c = &S.cl[i];
-		if (!c->alive)
-			continue;
+		if (!c->alive || c->done)
+			continue;	/* a client done may leave */
 		if (now - c->heard >= secs(np->o->timeout)) {
 			s_drop(np, c, "timed out after %u s",
+			    np->o->timeout);
+			continue;
+		}
+		/* Alive but stuck: it lacks data and has not moved. */
+		if (c->done || c->ack >= S.next)
+			c->moved = now;
+		else if (S.phase >= S_TX &&
+		    now - c->moved >= secs(np->o->timeout)) {
+			s_drop(np, c, "too slow: no progress for %u s",
 			    np->o->timeout);
 			continue;
 		}
@@ -871,7 +882,8 @@ s_deadline(struct np *np)
 	if (S.phase == S_SEEK && S.seek_end && S.seek_end < d)
 		d = S.seek_end;
 	if (S.phase >= S_TX && s_sendable()) {
-		need = (double)(S.B + R1_DATA_HDR + 4) - S.tokens;
+		/* Wake for a whole burst: one GSO send, not one packet. */
+		need = (double)BURST - S.tokens;
 		t = S.refill + (need > 0 ? (uint64_t)(need * 8e6 / S.rate) :
 		    0);
 		if (t < d)
@@ -1055,13 +1067,19 @@ k_advance(struct np *np)
 	}
 }
 
-/* Write what is contiguous to standard output. */
+/*
+ * Write what is contiguous to standard output, in large writes: a
+ * megabyte, or what there is at the end or after a quiet moment.
+ */
 static void
-k_output(struct np *np)
+k_output(struct np *np, uint64_t now)
 {
 	size_t at, len;
 	int e;
 
+	if (K.ack - K.wr < OUT_CHUNK && !K.eot && now - K.wrote_at < OUT_WAIT)
+		return;
+	K.wrote_at = now;
 	while (K.wr < K.ack) {
 		at = (size_t)(K.wr % K.W);
 		len = K.ack - K.wr < K.W - at ? (size_t)(K.ack - K.wr) :
@@ -1111,8 +1129,10 @@ k_status(struct np *np, uint64_t now)
 		}
 	}
 	if (open && nr < MAX_RANGES) {
+		/* The last range ends with the stream, not a block later. */
 		put64(p + 31 + 12 * nr, start);
-		put32(p + 39 + 12 * nr, (uint32_t)(o - start));
+		put32(p + 39 + 12 * nr, (uint32_t)((o < end ? o : end) -
+		    start));
 		nr++;
 	}
 	hdr(p, R1_STATUS, K.session);
@@ -1311,7 +1331,7 @@ k_timer(struct np *np, uint64_t now)
 	if (K.phase == K_WAIT)
 		return;
 	if (K.phase == K_TX) {
-		k_output(np);
+		k_output(np, now);
 		if (np->done)
 			return;
 		if (K.gaps || now >= K.next_status ||

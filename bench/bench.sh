@@ -1,0 +1,206 @@
+#!/bin/sh
+# netpipe: bench/bench.sh: netpipe against udpcast on a namespace LAN.
+#
+# Builds a LAN of network namespaces (a bridge, a server, up to 8
+# clients; nothing leaves them), then runs netpipe (Rev. 1), udpcast
+# (udp-sender / udp-receiver) and, for reference, netpipe -0 on the same
+# data to the same clients, one after the other in one run, and prints a
+# table.  Root only.  Speeds are measured side by side in one run: on a
+# shared machine only the ratios mean much.
+#
+#   bench/bench.sh [-q]      -q: a short run (64 MiB, no 5 GiB case)
+#
+# Copyright (C) 2026 the netpipe authors
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+set -u
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+NP=$TOP/netpipe
+SIZE=$((256 * 1024 * 1024))
+BIG=$((5 * 1024 * 1024 * 1024))
+SIZE0=$((32 * 1024 * 1024))	# Rev. 0 is slow: a smaller stream
+LINK=1000000000			# bit/s of the shaped link
+PFX=npb$$
+NET=10.231.77
+QUICK=0
+[ "${1:-}" = -q ] && QUICK=1 SIZE=$((64 * 1024 * 1024)) SIZE0=$((8 * 1024 * 1024))
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
+[ -x "$NP" ] || die "build netpipe first (make)"
+command -v udp-sender >/dev/null || die "needs udpcast (apt-get install udpcast)"
+command -v nft >/dev/null || die "needs nftables (apt-get install nftables)"
+
+W=$(mktemp -d /dev/shm/npbench.XXXXXX) || exit 1
+NCL=0
+
+cleanup() {
+	for ns in $(ip netns list | awk '{print $1}' | grep "^$PFX"); do
+		for p in $(ip netns pids "$ns"); do kill -9 "$p" 2>/dev/null; done
+		ip netns del "$ns"
+	done
+	rm -rf "$W"
+}
+trap cleanup EXIT INT TERM
+
+# The LAN: $PFX-br holds the bridge, $PFX-s the server, $PFX-cN clients.
+lan() {
+	ip netns add $PFX-br
+	ip -n $PFX-br link add br0 type bridge
+	ip -n $PFX-br link set br0 up
+	ip netns add $PFX-s
+	ip link add np0 netns $PFX-s type veth peer name ps netns $PFX-br
+	ip -n $PFX-br link set ps master br0 up
+	ip -n $PFX-s addr add $NET.1/24 brd + dev np0
+	ip -n $PFX-s link set np0 up
+	ip -n $PFX-s link set lo up
+	for i in $(seq 1 "$1"); do
+		ip netns add $PFX-c$i
+		ip link add np0 netns $PFX-c$i type veth peer name pc$i \
+		    netns $PFX-br
+		ip -n $PFX-br link set pc$i master br0 up
+		ip -n $PFX-c$i addr add $NET.$((i + 1))/24 brd + dev np0
+		ip -n $PFX-c$i link set np0 up
+		ip -n $PFX-c$i link set lo up
+	done
+	NCL=$1
+}
+
+shape() {	# shape on|off: a 1 Gbit/s link on the server's port
+	tc -n $PFX-s qdisc del dev np0 root 2>/dev/null
+	[ "$1" = on ] && tc -n $PFX-s qdisc add dev np0 root tbf rate 1gbit \
+	    burst 256kb latency 20ms
+	return 0
+}
+
+loss() {	# loss PERMILLE: random loss of incoming UDP at every client
+	for i in $(seq 1 $NCL); do
+		ip netns exec $PFX-c$i nft delete table inet npb 2>/dev/null
+		[ "$1" = 0 ] && continue
+		ip netns exec $PFX-c$i nft -f - <<EOF
+table inet npb {
+	chain in {
+		type filter hook input priority 0;
+		udp dport { 9000, 9002-9100 } numgen random mod 1000 < $1 drop
+	}
+}
+EOF
+	done
+}
+
+# run TOOL N IN LABEL: one transfer of file IN to clients 1..N; appends
+# a row to $W/table.  Wall time is the server's, start to exit, with the
+# clients already waiting.
+run() {
+	tool=$1 n=$2 in=$3 label=$4
+	size=${BIGSIZE:-$(stat -c %s "$in")}
+	rm -f "$W"/out* "$W"/c*.time "$W"/s.*
+	for i in $(seq 1 "$n"); do
+		case $tool in
+		netpipe)  set -- "$NP" -c ;;
+		netpipe0) set -- "$NP" -c -q -0 ;;
+		udpcast)  set -- udp-receiver --interface np0 --nokbd \
+		    --nosync -f /dev/stdout ;;
+		esac
+		ip netns exec $PFX-c$i /usr/bin/time -f "%U %S %M" \
+		    -o "$W/c$i.time" timeout 300 "$@" >"${SINK:-$W/out$i}" \
+		    2>"$W/c$i.err" &
+	done
+	sleep 1
+	case $tool in
+	netpipe)  set -- "$NP" -s -v -i np0 -n "$n" ;;
+	netpipe0) set -- "$NP" -s -0 -i np0 -n "$n" ;;
+	udpcast)  set -- udp-sender --interface np0 --nokbd \
+	    --min-receivers "$n" $UDPCAST_OPTS -f "$in" ;;
+	esac
+	t0=$(date +%s%N)
+	ip netns exec $PFX-s /usr/bin/time -f "%U %S %M" -o "$W/s.time" \
+	    timeout 600 "$@" <"$in" >/dev/null 2>"$W/s.err"
+	t1=$(date +%s%N)
+	wait
+	ok=ok
+	for i in $(seq 1 "$n"); do
+		if [ -n "${SINK:-}" ]; then
+			grep -q "received $size bytes" "$W/c$i.err" || ok=BAD
+		else
+			cmp -s "$in" "$W/out$i" || ok=BAD
+		fi
+	done
+	rtx=n/a
+	case $tool in
+	netpipe*) rtx=$(sed -n 's/.* \([0-9.]*\)% repeated.*/\1/p' \
+	    "$W/s.err")
+		[ -z "$rtx" ] && rtx=$(sed -n 's/.*, \([0-9]*\) repeats.*/\1/p' \
+		    "$W/s.err") && [ -n "$rtx" ] && \
+		    rtx=$(awk -v r="$rtx" -v s="$size" \
+		    'BEGIN { printf "%.2f", 100 * r / (s / 1459) }') ;;
+	udpcast) rtx=$(awk '/retransmitted/ { print; exit }' "$W/s.err" | \
+	    sed -n 's/.*(\([0-9.]*\)%.*/\1/p') ;;
+	esac
+	[ -z "$rtx" ] && rtx=n/a
+	ccpu=$(cat "$W"/c*.time | awk '{ s += $1 + $2 } END { printf "%.2f", s }')
+	crss=$(cat "$W"/c*.time | awk '$3 > m { m = $3 } END { print m }')
+	read -r su ss srss <"$W/s.time"
+	awk -v l="$label" -v t="$tool" -v n="$n" -v sz="$size" \
+	    -v ns=$((t1 - t0)) -v su="$su" -v ss="$ss" -v srss="$srss" \
+	    -v ccpu="$ccpu" -v crss="$crss" -v rtx="$rtx" -v ok="$ok" \
+	    -v link="$LINK" -v shaped="$SHAPED" 'BEGIN {
+		s = ns / 1e9; gp = sz / s
+		pct = shaped ? sprintf("%.1f", 100 * gp * 8 / link) : "-"
+		printf "%-22s %-9s %2d %8.2f %9.1f %6s %7.2f %7.2f %6.1f %6.1f %6s %s\n",
+		    l, t, n, s, gp / 1e6, pct, su + ss, ccpu, srss / 1024,
+		    crss / 1024, rtx, ok
+	}' >>"$W/table"
+	echo "$label $tool: done ($ok)" >&2
+}
+
+ratio() {	# ratio LABEL: netpipe's goodput over udpcast's
+	awk -v l="$1" 'index($0, l) == 1 {
+		if ($2 == "netpipe") a = $5; if ($2 == "udpcast") b = $5
+	} END { if (a && b) printf "%-22s netpipe/udpcast = %.2f\n", l, a / b }' \
+	    "$W/table"
+}
+
+head -c "$SIZE" /dev/urandom >"$W/data"
+head -c "$SIZE0" "$W/data" >"$W/data0"
+lan 8
+: >"$W/table"
+
+# udpcast's best settings on this LAN, found by trying its rate and
+# duplex options: a rate just under the link when shaped, else none.
+SHAPED=1; shape on; loss 0
+UDPCAST_OPTS="--max-bitrate 950m --full-duplex"
+run netpipe 4 "$W/data" "1G, 4 clients"
+run udpcast 4 "$W/data" "1G, 4 clients"
+run netpipe0 4 "$W/data0" "1G, 4 clients"
+loss 10
+run netpipe 4 "$W/data" "1G, 4 cl, 1% loss"
+run udpcast 4 "$W/data" "1G, 4 cl, 1% loss"
+loss 0
+SHAPED=0; shape off
+UDPCAST_OPTS="--full-duplex"
+run netpipe 1 "$W/data" "unshaped, 1 client"
+run udpcast 1 "$W/data" "unshaped, 1 client"
+run netpipe 8 "$W/data" "unshaped, 8 clients"
+run udpcast 8 "$W/data" "unshaped, 8 clients"
+if [ $QUICK = 0 ]; then
+	rm -f "$W/data0"
+	# 5 GiB through a pipe, not stored: the memory is of interest.
+	mkfifo "$W/big"
+	(head -c "$BIG" /dev/zero >"$W/big") &
+	BIGSIZE=$BIG SINK=/dev/null run netpipe 1 "$W/big" "5 GiB stream"
+fi
+
+printf '%-22s %-9s %2s %8s %9s %6s %7s %7s %6s %6s %6s %s\n' \
+    case tool n seconds "MB/s" "%link" "srvCPU" "cliCPU" "srvMB" "cliMB" \
+    "rtx%" check
+cat "$W/table"
+echo
+for l in "1G, 4 clients" "1G, 4 cl, 1% loss" "unshaped, 1 client" \
+    "unshaped, 8 clients"; do
+	ratio "$l"
+done
+echo "seconds: server start to exit; MB/s: 10^6 bytes of stream a second;"
+echo "%link: of 1 Gbit/s; CPU: user+sys seconds (clients summed);"
+echo "MB: peak RSS (clients: the largest); rtx%: repeats of data packets."
