@@ -40,7 +40,6 @@ static void	 parse(struct opts *, int, char **);
 static void	 onsignal(int);
 static int	 run(struct np *, const struct role *);
 static int	 write_all(const uint8_t *, size_t);
-static int	 out_flush(void);
 
 static volatile sig_atomic_t gotsig;
 static uint8_t	 outbuf[OUTBUF];
@@ -342,7 +341,8 @@ write_all(const uint8_t *p, size_t len)
 	return 0;
 }
 
-static int
+/* Write out what is buffered; returns 0 or an errno. */
+int
 out_flush(void)
 {
 	int e;

@@ -255,6 +255,7 @@ void		 debug(const struct np *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 int		 out_write(const void *, size_t);
 int		 out_direct(const void *, size_t);
+int		 out_flush(void);
 int		 out_close(void);
 
 /* net.c */

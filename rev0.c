@@ -29,9 +29,10 @@
 #define SEEK_PING	200000		/* CM_PING period in the seek phase */
 #define PING_MAX	1000000		/* keepalive CM_PING period, at most */
 #define RTO_INIT	200000		/* repeat timer before any round trip */
-#define RTO_MIN		20000		/* repeat timer bounds */
+#define RTO_MIN		2000		/* repeat timer bounds */
 #define RTO_MAX		1000000
 #define LINGER		2000000		/* client answers CM_EOT this long */
+#define OUT_IDLE	50000		/* client flushes after this quiet */
 #define ABORT_COPIES	3		/* CM_ERROR goes out this many times */
 #define STAMPS		64		/* CM_PING stamps remembered */
 #define INBUF		(1024 * 1024)	/* standard input is read in these */
@@ -88,6 +89,7 @@ struct kstate {
 	int		 single;	/* SF_SINGLE_ACK was set */
 	int		 plz;		/* CM_ACK_PLZ was received */
 	int		 warned;	/* said a transfer is under way */
+	uint64_t	 data_at;	/* last block written, 0 once flushed */
 	uint64_t	 linger;
 };
 
@@ -859,6 +861,7 @@ k_data(struct np *np, const uint8_t *p, size_t n)
 		}
 		cli.expect++;
 		cli.any = 1;
+		cli.data_at = now_us();
 		np->bytes += len;
 	} else if (d != -1 || !cli.any) {
 		if (d < 0)
@@ -1024,8 +1027,19 @@ junk:
 static void
 k_timer(struct np *np, uint64_t now)
 {
+	int e;
+
 	if (cli.phase == K_WAIT)
 		return;
+	if (cli.data_at && now - cli.data_at >= OUT_IDLE) {
+		/* The stream paused: what we have goes out now. */
+		cli.data_at = 0;
+		if ((e = out_flush()) != 0) {
+			k_abort(np, ERR_INTERNAL, e);
+			k_fail(np, "stdout: %s", strerror(e));
+			return;
+		}
+	}
 	if (cli.phase == K_END) {
 		if (now >= cli.linger) {
 			if (np->junk || np->foreign)
@@ -1048,6 +1062,8 @@ k_deadline(struct np *np)
 {
 	if (cli.phase == K_WAIT)
 		return now_us() + SEC;
+	if (cli.data_at)
+		return cli.data_at + OUT_IDLE;
 	if (cli.phase == K_END)
 		return cli.linger;
 	return cli.heard + secs(np->o->timeout);
