@@ -13,7 +13,7 @@ SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 SRC	= netpipe.c net.c rev0.c rev1.c crc32.c
 OBJ	= netpipe.o net.o rev0.o rev1.o crc32.o
-TESTBIN	= tests/shim.so tests/junk
+TESTBIN	= tests/shim.so tests/junk tests/gen
 
 all: netpipe
 
@@ -30,6 +30,9 @@ tests/shim.so: tests/shim.c
 
 tests/junk: tests/junk.c
 	$(CC) -O2 -g -Wall -Wextra -o $@ tests/junk.c
+
+tests/gen: tests/gen.c
+	$(CC) -O2 -g -Wall -Wextra -o $@ tests/gen.c
 
 check: netpipe $(TESTBIN)
 	tests/run

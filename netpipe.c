@@ -481,6 +481,10 @@ run(struct np *np, const struct role *r)
 		if (in && !np->done && pfd[nfd].revents)
 			r->input(np);
 	}
+	if (np->junk || np->foreign)
+		debug(np, "ignored %llu malformed and %llu foreign datagrams",
+		    (unsigned long long)np->junk,
+		    (unsigned long long)np->foreign);
 	return np->status;
 }
 

@@ -551,10 +551,6 @@ s_finish(struct np *np)
 			    addrstr(&srv.cl[i].addr),
 			    (unsigned long long)srv.cl[i].bytes,
 			    srv.cl[i].why);
-	if (np->junk || np->foreign)
-		debug(np, "ignored %llu malformed and %llu foreign datagrams",
-		    (unsigned long long)np->junk,
-		    (unsigned long long)np->foreign);
 	np->status = ndone == srv.ncl ? 0 : 3;
 	np->done = 1;
 }
@@ -997,6 +993,12 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 		if (n != ERROR_LEN)
 			goto junk;
 		code = get32(p + 1);
+		if (code == ERR_DROPPED && cli.phase == K_END) {
+			k_fail(np, "server %s dropped this client: the stream "
+			    "arrived whole, but too late to count",
+			    addrstr(from));
+			break;
+		}
 		if (cli.phase == K_END) {
 			np->done = 1;	/* we have it all already */
 			break;
@@ -1041,14 +1043,8 @@ k_timer(struct np *np, uint64_t now)
 		}
 	}
 	if (cli.phase == K_END) {
-		if (now >= cli.linger) {
-			if (np->junk || np->foreign)
-				debug(np, "ignored %llu malformed and %llu "
-				    "foreign datagrams",
-				    (unsigned long long)np->junk,
-				    (unsigned long long)np->foreign);
+		if (now >= cli.linger)
 			np->done = 1;
-		}
 		return;
 	}
 	if (now - cli.heard >= secs(np->o->timeout))

@@ -701,10 +701,6 @@ s_finish(struct np *np)
 			warnx("client %s: dropped after %llu bytes: %s",
 			    addrstr(&S.cl[i].addr),
 			    (unsigned long long)S.cl[i].bytes, S.cl[i].why);
-	if (np->junk || np->foreign)
-		debug(np, "ignored %llu malformed and %llu foreign datagrams",
-		    (unsigned long long)np->junk,
-		    (unsigned long long)np->foreign);
 	np->status = ndone == S.ncl ? 0 : 3;
 	np->done = 1;
 }
@@ -1298,6 +1294,13 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 		if (n != R1_ERROR_LEN)
 			goto junk;
 		code = get32(p + 5);
+		if (code == R1E_DROPPED && K.phase == K_END &&
+		    K.result == DONE_OK) {
+			k_fail(np, "server %s dropped this client: the stream "
+			    "arrived whole (CRC %08x), but too late to count",
+			    addrstr(from), K.scrc);
+			break;
+		}
 		if (K.phase == K_END && K.result == DONE_OK) {
 			np->done = 1;	/* we have it all, checked */
 			break;
