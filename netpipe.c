@@ -266,8 +266,9 @@ parse(struct opts *o, int argc, char **argv)
 		    "options");
 		usage(2);
 	}
-	if (o->rev == 0 && (o->label != NULL || o->rate != 0)) {
-		warnx("-l and -r need Rev. 1: drop -0");
+	if (o->rev == 0 && (o->label != NULL || o->rate != 0 ||
+	    o->window != DEF_WINDOW)) {
+		warnx("-l, -r and --window need Rev. 1: drop -0");
 		usage(2);
 	}
 	if (o->rev == 1 && (o->single_ack || o->first_seq != 0)) {

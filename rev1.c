@@ -32,8 +32,8 @@
 /* Timers, in microseconds.  PROTOCOL.txt adds them up. */
 #define SEEK_PING	200000		/* R1_PING period in the seek phase */
 #define PING_MAX	1000000		/* keepalive period, at most */
-#define IDLE_PING	10000		/* heartbeat when no data went out */
-#define STATUS_EVERY	10000		/* client status period */
+#define IDLE_PING	50000		/* heartbeat when no data went out */
+#define STATUS_EVERY	50000		/* client status period */
 #define TICK		10000		/* the loops look around this often */
 #define RTO_INIT	200000
 #define RTO_MIN		10000
@@ -44,6 +44,8 @@
 #define CTL_PKTS	1000		/* and over this many packets at least */
 #define DONE_EVERY	200000		/* client repeats R1_DONE */
 #define ABORT_COPIES	3
+#define STAMPS		64		/* R1_PING stamps remembered */
+#define RTT_MAX		(10 * SEC)	/* an older echo is no sample */
 
 /* Rate control. */
 #define RATE_INIT	200e6		/* bit/s to start with */
@@ -53,6 +55,7 @@
 #define LOSS_LOW	0.02		/* below: speed up */
 #define BURST		(64 * 1024)	/* bytes sent back to back, at most */
 #define OUT_CHUNK	(1024 * 1024)	/* client writes at least this */
+#define OUT_PIECE	(256 * 1024)	/* and this much per loop, at most */
 #define OUT_WAIT	50000		/* or what it has, after this long */
 #define TX_BYTES	(256 * 1024)	/* bytes per loop iteration, at most */
 
@@ -91,7 +94,7 @@ struct r1server {
 	uint64_t	 seek_end;
 	uint64_t	 next_ping, last_send;
 	uint64_t	 ping_period;
-	uint64_t	 stamp[64];
+	uint64_t	 stamp[STAMPS];
 	unsigned	 nstamp;
 
 	size_t		 B;		/* data bytes per block */
@@ -158,6 +161,7 @@ static void	 send_error(int, const struct sockaddr_in *,
 static void	 s_group(struct np *, const uint8_t *, size_t);
 static void	 s_ping(struct np *, uint64_t, int);
 static void	 s_rtt(struct r1client *, uint64_t);
+static void	 s_compact(void);
 static struct r1client *s_find(const struct sockaddr_in *);
 static void	 s_drop(struct np *, struct r1client *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -191,6 +195,7 @@ static void	 k_data(struct np *, const uint8_t *, size_t, uint64_t);
 static void	 k_advance(struct np *);
 static void	 k_output(struct np *, uint64_t);
 static void	 k_status(struct np *, uint64_t);
+static void	 k_done(struct np *, int);
 static void	 k_check_end(struct np *, uint64_t);
 static void	 k_packet(struct np *, int, const uint8_t *, size_t,
 		    const struct sockaddr_in *);
@@ -316,7 +321,7 @@ s_ping(struct np *np, uint64_t now, int seeking)
 	put32(p + 30, (uint32_t)S.W);
 	p[34] = (uint8_t)llen;
 	memcpy(p + 35, np->o->label ? np->o->label : "", llen);
-	S.stamp[S.nstamp++ % 64] = now;
+	S.stamp[S.nstamp++ % STAMPS] = now;
 	s_group(np, p, seal(p, 35 + llen));
 }
 
@@ -338,6 +343,18 @@ s_rtt(struct r1client *c, uint64_t r)
 		c->rto = RTO_MIN;
 	if (c->rto > RTO_MAX)
 		c->rto = RTO_MAX;
+}
+
+/* Seek phase: forget the clients that left, so that others may come. */
+static void
+s_compact(void)
+{
+	unsigned i, k;
+
+	for (i = k = 0; i < S.ncl; i++)
+		if (S.cl[i].alive)
+			S.cl[k++] = S.cl[i];
+	S.ncl = k;
 }
 
 static struct r1client *
@@ -363,6 +380,11 @@ s_drop(struct np *np, struct r1client *c, const char *fmt, ...)
 	va_end(ap);
 	c->alive = 0;
 	S.nalive--;
+	if (S.phase == S_SEEK) {
+		/* Not started yet: s_compact gives its place away. */
+		debug(np, "client %s left: %s", addrstr(&c->addr), c->why);
+		return;
+	}
 	warnx("client %s dropped: %s", addrstr(&c->addr), c->why);
 	send_error(np->net.fd, &c->addr, S.session, R1E_DROPPED, 0);
 }
@@ -414,7 +436,8 @@ s_status(struct np *np, struct r1client *c, const uint8_t *p, size_t n,
 	room = get64(p + 13);
 	nr = get16(p + 29);
 	if (n != R1_STATUS_MIN + (size_t)nr * 12 || nr > MAX_RANGES ||
-	    ack > S.next || ack < c->ack) {
+	    ack > S.next || ack < c->ack || room < ack ||
+	    room - ack > S.W) {
 		np->junk++;
 		return;
 	}
@@ -641,12 +664,14 @@ s_advance(struct np *np, uint64_t now)
 	}
 	switch (S.phase) {
 	case S_SEEK:
-		if (S.ncl == np->o->nclients ||
+		if (S.nalive == np->o->nclients ||
 		    (S.seek_end && now >= S.seek_end && S.nalive > 0)) {
+			s_compact();
 			S.phase = S_INIT;
 			for (i = 0; i < S.ncl; i++) {
 				S.cl[i].resend = now;
 				S.cl[i].room = S.W;
+				S.cl[i].moved = now;
 			}
 			debug(np, "initialization phase, %u clients",
 			    S.nalive);
@@ -726,13 +751,15 @@ s_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			return;
 		}
 		t = get64(p + 5);
-		for (i = 0; i < 64 && i < S.nstamp; i++)
+		for (i = 0; i < STAMPS && i < S.nstamp; i++)
 			if (S.stamp[i] == t)
 				break;
-		if (i == 64 || i == S.nstamp) {
+		if (i == STAMPS || i == S.nstamp) {
 			np->junk++;
 			return;
 		}
+		if (S.phase == S_SEEK)
+			s_compact();
 		if (S.phase == S_SEEK && S.ncl < np->o->nclients) {
 			c = &S.cl[S.ncl++];
 			memset(c, 0, sizeof(*c));
@@ -767,7 +794,7 @@ s_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 		if (n != R1_PONG_LEN)
 			goto junk;
 		t = get64(p + 5);
-		if (t <= now && now - t < 10 * SEC)
+		if (t <= now && now - t < RTT_MAX)
 			s_rtt(c, now - t);
 		break;
 	case R1_READY:
@@ -846,6 +873,12 @@ s_timer(struct np *np, uint64_t now)
 		    now - c->moved >= secs(np->o->timeout)) {
 			s_drop(np, c, "too slow: no progress for %u s",
 			    np->o->timeout);
+			continue;
+		}
+		if (S.phase == S_INIT && !c->ready &&
+		    now - c->moved >= secs(np->o->timeout)) {
+			s_drop(np, c, "no answer to R1_INIT for %u s, though "
+			    "alive", np->o->timeout);
 			continue;
 		}
 		if (now < c->resend)
@@ -1076,10 +1109,14 @@ k_output(struct np *np, uint64_t now)
 	if (K.ack - K.wr < OUT_CHUNK && !K.eot && now - K.wrote_at < OUT_WAIT)
 		return;
 	K.wrote_at = now;
-	while (K.wr < K.ack) {
+	/* One piece per turn of the loop: a slow reader does not stop
+	 * the status reports. */
+	if (K.wr < K.ack) {
 		at = (size_t)(K.wr % K.W);
 		len = K.ack - K.wr < K.W - at ? (size_t)(K.ack - K.wr) :
 		    K.W - at;
+		if (len > OUT_PIECE)
+			len = OUT_PIECE;
 		if ((e = out_direct(K.ring + at, len)) != 0) {
 			k_abort(np, R1E_INTERNAL, e);
 			k_fail(np, "stdout: %s", strerror(e));
@@ -1143,11 +1180,20 @@ k_status(struct np *np, uint64_t now)
 	K.gaps = 0;
 }
 
+static void
+k_done(struct np *np, int result)
+{
+	uint8_t p[R1_DONE_LEN];
+
+	hdr(p, R1_DONE, K.session);
+	put32(p + 5, (uint32_t)result);
+	k_send(np, p, seal(p, 9));
+}
+
 /* All of it here?  Check the whole stream, say so, wait for R1_BYE. */
 static void
 k_check_end(struct np *np, uint64_t now)
 {
-	uint8_t p[R1_DONE_LEN];
 	double t;
 	int e;
 
@@ -1168,9 +1214,7 @@ k_check_end(struct np *np, uint64_t now)
 			    "CRC %08x", (unsigned long long)K.total, t,
 			    t > 0 ? K.total / t / 1e6 : 0.0, K.scrc);
 	}
-	hdr(p, R1_DONE, K.session);
-	put32(p + 5, (uint32_t)K.result);
-	k_send(np, p, seal(p, 9));
+	k_done(np, K.result);
 	K.done_at = now;
 	if (K.result != DONE_OK)
 		k_fail(np, "the stream's CRC is %08x, the server's %08x: "
@@ -1201,7 +1245,8 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 		return;
 	}
 	if (K.phase == K_WAIT) {
-		if (p[0] != R1_PING || n < R1_PING_MIN ||
+		if (ntohs(from->sin_port) != np->net.sport ||
+		    p[0] != R1_PING || n < R1_PING_MIN ||
 		    n != R1_PING_MIN + (size_t)p[34] || get32(p + 26) == 0 ||
 		    get32(p + 26) > MAX_BLOCK1 ||
 		    get32(p + 30) % get32(p + 26) != 0 ||
@@ -1272,6 +1317,7 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			K.want_crc = get32(p + 13);
 			if (K.total < K.ack || (K.total > K.hi &&
 			    K.hi % K.B != 0)) {
+				k_done(np, DONE_BADCRC);
 				k_fail(np, "server %s ends the stream at %llu "
 				    "bytes, but %llu arrived",
 				    addrstr(from),
@@ -1368,6 +1414,8 @@ k_deadline(struct np *np)
 	(void)np;
 	if (K.phase == K_WAIT)
 		return d + SEC;
+	if (K.ack - K.wr >= OUT_CHUNK || (K.eot && K.wr < K.ack))
+		return now_us();	/* more to write at once */
 	if (K.phase == K_TX && K.next_status < d)
 		d = K.next_status;
 	t = K.heard + secs(np->o->timeout);
