@@ -1,0 +1,416 @@
+# netpipe: tests/lib.sh: helpers sourced by every tests/t-*.sh.
+#
+# Copyright (C) 2026 the netpipe authors
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# A test sources this file, which gives it:
+#   $T		a temporary directory, removed (with every process the test
+#		started, and its namespaces) when the test exits
+#   $PORT	a free even data port; $PORT+1 (the status port) is free too
+#   $GROUP	a multicast group of its own, 239.255.x.y
+#   bg_run NAME IN CMD...	run CMD in the background: stdin from IN,
+#		stdout $T/NAME.out, stderr $T/NAME.err, pid $T/NAME.pid and,
+#		once it ends, its exit status in $T/NAME.rc
+#   server NAME IN [ARG...]	netpipe -s on loopback multicast, in the background
+#   client NAME [ARG...]	netpipe -c on loopback multicast, in the background
+#   wait_for SECONDS NAME...	wait (bounded) until each NAME has exited;
+#		one still running at the deadline is killed, and the
+#		return status is then 124
+#   rc NAME		prints NAME's exit status
+#   expect_rc NAME WANT	fails the test unless NAME exited with WANT
+#   same FILE1 FILE2	fails the test unless the files are byte-identical
+#   makedata FILE SIZE	SIZE random bytes into FILE
+#   fail MSG / skip MSG / pass	end the test (1 / 77 / 0)
+#   each_rev CMD...	run CMD once for each protocol revision in $REVS
+#		("0": -0, NetPipe Rev. 0; "default": no flag), each time
+#		with a new $PORT and $GROUP; server and client add the flag
+#
+# Every netpipe started here is "$NETPIPE".  Variables NP_ENV (words like
+# VAR=value) are put in the environment of the next server/client call.
+
+set -u
+
+: "${NETPIPE_TOP:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${NETPIPE:=$NETPIPE_TOP/netpipe}"
+export NETPIPE_TOP NETPIPE
+NP_ENV=${NP_ENV:-}
+TNAME=$(basename "$0" .sh)
+
+if [ ! -x "$NETPIPE" ]; then
+	echo "FAIL: $NETPIPE is not built" >&2
+	exit 1
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/$TNAME.XXXXXX") || exit 1
+BGPIDS=
+NAMESPACES=
+
+# Kill what the test started, delete its namespaces, remove $T.
+cleanup() {
+	trap - EXIT INT TERM HUP
+	for f in "$T"/*.pid; do
+		[ -f "$f" ] || continue
+		p=$(cat "$f" 2>/dev/null) || continue
+		[ -n "$p" ] && kill -9 "$p" 2>/dev/null
+	done
+	for p in $BGPIDS; do
+		kill -9 "$p" 2>/dev/null
+	done
+	for ns in $NAMESPACES; do
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -9 "$p" 2>/dev/null
+		done
+	done
+	for ns in $NAMESPACES; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	wait 2>/dev/null
+	rm -rf "$T"
+}
+on_exit() {
+	_st=$?
+	cleanup
+	exit $_st
+}
+trap on_exit EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Milliseconds since the epoch.
+now_ms() {
+	date +%s%3N
+}
+
+# A random number 0..65535.
+rand16() {
+	od -An -N2 -tu2 /dev/urandom | tr -d ' \n'
+}
+
+# Print every process's stderr (the tail of it), to explain a failure.
+dump() {
+	for f in "$T"/*.err; do
+		[ -f "$f" ] || continue
+		n=$(basename "$f" .err)
+		r=$(cat "$T/$n.rc" 2>/dev/null || echo running)
+		echo "--- $n (exit $r) stderr:"
+		tail -n 15 "$f"
+	done
+}
+
+fail() {
+	echo "FAIL${REVNAME:+ [$REVNAME]}: $*"
+	dump
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# The test passed, unless a sanitizer complained in some process's stderr.
+pass() {
+	if grep -l -E 'runtime error:|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer' \
+	    "$T"/*.err >/dev/null 2>&1; then
+		fail "sanitizer report in $(grep -l -E 'runtime error:|Sanitizer' "$T"/*.err | xargs -n1 basename | tr '\n' ' ')"
+	fi
+	echo "ok $TNAME"
+	exit 0
+}
+
+# pick_port: a random even port in 20000..59998 such that neither it nor
+# the next one has a UDP socket bound ($1: the namespace to look in).
+pick_port() {
+	i=0
+	while [ $i -lt 100 ]; do
+		p=$((20000 + 2 * ($(rand16) % 20000)))
+		if [ -n "${1:-}" ]; then
+			used=$(ip netns exec "$1" ss -Huan "( sport = :$p or sport = :$((p + 1)) )")
+		else
+			used=$(ss -Huan "( sport = :$p or sport = :$((p + 1)) )")
+		fi
+		if [ -z "$used" ]; then
+			echo $p
+			return 0
+		fi
+		i=$((i + 1))
+	done
+	echo "no free port pair found" >&2
+	return 1
+}
+
+# new_port: a new $PORT and $GROUP, and no leftovers of a previous run.
+new_port() {
+	PORT=$(pick_port "") || fail "no free port"
+	GROUP=239.255.$((1 + $(rand16) % 254)).$((1 + $(rand16) % 254))
+	rm -f "$T/fifo" "$T/go" "$T/shim.log"
+}
+new_port
+
+# The protocol revisions to test (NETPIPE_REVS overrides): "0" is -0,
+# NetPipe Rev. 0, the one the issue is about; "default" is what netpipe
+# speaks without a flag.
+REVS=${NETPIPE_REVS:-"0 default"}
+REVFLAG=
+REVNAME=
+
+# rev R: the next server and client calls speak revision R.
+rev() {
+	case $1 in
+	0)	REVFLAG=-0 REVNAME="Rev. 0 (-0)" ;;
+	default) REVFLAG='' REVNAME="default protocol" ;;
+	*)	fail "unknown protocol revision $1" ;;
+	esac
+	echo "== $REVNAME"
+}
+
+each_rev() {
+	for _rv in $REVS; do
+		rev "$_rv"
+		new_port
+		"$@"
+	done
+	REVNAME=
+}
+
+# makedata FILE SIZE: SIZE random bytes.
+makedata() {
+	head -c "$2" /dev/urandom >"$1" || fail "makedata $1 $2"
+	[ "$(wc -c <"$1")" -eq "$2" ] || fail "makedata $1: short file"
+}
+
+# size FILE: its size in bytes (0 if missing).
+size() {
+	if [ -e "$1" ]; then wc -c <"$1" | tr -d ' '; else echo 0; fi
+}
+
+bg_run() {
+	_n=$1 _in=$2
+	shift 2
+	rm -f "$T/$_n.pid" "$T/$_n.rc"
+	(
+		"$@" <"$_in" >"$T/$_n.out" 2>"$T/$_n.err" &
+		echo $! >"$T/$_n.pid.new" && mv "$T/$_n.pid.new" "$T/$_n.pid"
+		wait $!
+		echo $? >"$T/$_n.rc.new" && mv "$T/$_n.rc.new" "$T/$_n.rc"
+	) &
+	BGPIDS="$BGPIDS $!"
+	# Wait (bounded) until the pid is known.
+	_i=0
+	while [ ! -s "$T/$_n.pid" ] && [ $_i -lt 100 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	[ -s "$T/$_n.pid" ] || fail "$_n did not start"
+}
+
+# pid NAME
+pid() {
+	cat "$T/$1.pid"
+}
+
+# running NAME: true while NAME has not exited.
+running() {
+	[ ! -e "$T/$1.rc" ]
+}
+
+# SHIM: NPSHIM_* settings (words VAR=value); when set, server and client
+# run under tests/shim.so, each with a seed of its own (from
+# $NPSHIM_BASESEED + 1, 2, ...; default base 100), logging to $T/shim.log.
+# SHIM_CLIENT, when set, is used for the clients instead.
+SHIM=
+SHIM_CLIENT=
+SHIM_SEED=${NPSHIM_BASESEED:-100}
+shim_env() {
+	_se=$SHIM
+	[ "$2" = client ] && [ -n "$SHIM_CLIENT" ] && _se=$SHIM_CLIENT
+	[ -n "$_se" ] || return 0
+	[ -f "$NETPIPE_TOP/tests/shim.so" ] ||
+	    fail "$NETPIPE_TOP/tests/shim.so is not built (make check builds it)"
+	SHIM_SEED=$((SHIM_SEED + 1))
+	# A sanitizer build's runtime would refuse to come after the shim.
+	NP_ENV="LD_PRELOAD=$NETPIPE_TOP/tests/shim.so NPSHIM_SEED=$SHIM_SEED"
+	NP_ENV="$NP_ENV NPSHIM_LOG=$T/shim.log $_se"
+	NP_ENV="$NP_ENV ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+	echo "$1: $_se NPSHIM_SEED=$SHIM_SEED"
+}
+
+# shim_count KEY: the sum of KEY=N over the shim's log lines.
+shim_count() {
+	sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$T/shim.log" 2>/dev/null |
+	    awk '{ s += $1 } END { print s + 0 }'
+}
+
+server() {
+	_sn=$1 _sin=$2
+	shift 2
+	shim_env "$_sn" server
+	# shellcheck disable=SC2086
+	bg_run "$_sn" "$_sin" env $NP_ENV "$NETPIPE" -s $REVFLAG -i lo -m "$GROUP" -p "$PORT" "$@"
+}
+
+client() {
+	_cn=$1
+	shift
+	shim_env "$_cn" client
+	# shellcheck disable=SC2086
+	bg_run "$_cn" /dev/null env $NP_ENV "$NETPIPE" -c $REVFLAG -i lo -m "$GROUP" -p "$PORT" "$@"
+}
+
+# wait_for SECONDS NAME...: bounded wait for processes started by bg_run.
+wait_for() {
+	_end=$(($(now_ms) + $1 * 1000))
+	shift
+	_st=0
+	for _w in "$@"; do
+		while running "$_w" && [ "$(now_ms)" -lt $_end ]; do
+			sleep 0.05
+		done
+		if running "$_w"; then
+			echo "$_w still running at the deadline, killed"
+			kill -9 "$(pid "$_w")" 2>/dev/null
+			_j=0
+			while running "$_w" && [ $_j -lt 100 ]; do
+				sleep 0.05
+				_j=$((_j + 1))
+			done
+			_st=124
+		fi
+	done
+	return $_st
+}
+
+# wait_size FILE MIN SECONDS: bounded wait until FILE holds MIN bytes.
+wait_size() {
+	_end=$(($(now_ms) + $3 * 1000))
+	while [ "$(size "$1")" -lt "$2" ]; do
+		[ "$(now_ms)" -lt $_end ] || return 124
+		sleep 0.05
+	done
+	return 0
+}
+
+# wait_file FILE SECONDS: bounded wait until FILE is not empty.
+wait_file() {
+	wait_size "$1" 1 "$2"
+}
+
+rc() {
+	cat "$T/$1.rc" 2>/dev/null || echo none
+}
+
+expect_rc() {
+	[ "$(rc "$1")" = "$2" ] || fail "$1 exited $(rc "$1"), expected $2"
+}
+
+same() {
+	cmp "$1" "$2" >/dev/null ||
+	    fail "$(basename "$2") differs from $(basename "$1"): $(cmp "$1" "$2" 2>&1 | head -n 1) (sizes $(size "$1") and $(size "$2"))"
+}
+
+# feed IN BYTES: make $T/fifo a pipe that gets the first BYTES of IN at
+# once, and the rest only after `release`, so that a test can act while a
+# transfer is under way.
+feed() {
+	rm -f "$T/fifo" "$T/go"
+	mkfifo "$T/fifo" || fail "mkfifo"
+	(
+		head -c "$2" "$1"
+		_i=0
+		while [ ! -e "$T/go" ] && [ $_i -lt 2400 ]; do
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+		tail -c +"$(($2 + 1))" "$1"
+	) >"$T/fifo" &
+	BGPIDS="$BGPIDS $!"
+}
+
+release() {
+	: >"$T/go"
+}
+
+# status_port NAME: the local port of NAME's status socket (the UDP socket
+# that is not bound to the data port), from ss.
+status_port() {
+	ss -Huanp 2>/dev/null | grep "pid=$(pid "$1")," |
+	    awk '{ print $4 }' | sed 's/.*://' | grep -v -x "$PORT" | head -n 1
+}
+
+# transfer NCLIENTS FILE [SERVER ARG...]: NCLIENTS clients c1.., a server s
+# sending FILE (on a new port and group); all must exit 0 within 120 s and
+# every client's output be FILE exactly.
+transfer() {
+	_nc=$1 _file=$2
+	shift 2
+	new_port
+	_names=
+	_k=1
+	while [ $_k -le "$_nc" ]; do
+		client "c$_k"
+		_names="$_names c$_k"
+		_k=$((_k + 1))
+	done
+	server s "$_file" -n "$_nc" "$@"
+	wait_for 120 s || fail "transfer of $(size "$_file") bytes to $_nc clients timed out"
+	expect_rc s 0
+	# A client lingers a little after the end.
+	# shellcheck disable=SC2086
+	wait_for 15 $_names || fail "a client did not exit after the server"
+	for _c in $_names; do
+		expect_rc "$_c" 0
+		same "$_file" "$T/$_c.out"
+	done
+}
+
+# --- Network namespaces (root only) ---------------------------------------
+
+# need_root: skip unless network namespaces can be made here.
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
+	command -v ip >/dev/null || skip "needs ip (iproute2) for network namespaces"
+	ip netns add "np$$probe" 2>/dev/null || skip "needs root for network namespaces (ip netns add failed)"
+	ip netns del "np$$probe"
+}
+
+# lan HOST...: a LAN of namespaces np<pid>HOST on one bridge (in namespace
+# np<pid>br), each with eth0 = 10.231.77.<1, 2, ...>/24, broadcast
+# 10.231.77.255, no route anywhere else.
+LANPFX=np$$
+lan() {
+	ip netns add "${LANPFX}br" || fail "ip netns add"
+	NAMESPACES="$NAMESPACES ${LANPFX}br"
+	ip -n "${LANPFX}br" link set lo up
+	ip -n "${LANPFX}br" link add br0 type bridge stp_state 0 || fail "bridge"
+	ip -n "${LANPFX}br" link set br0 up
+	_a=1
+	for _h in "$@"; do
+		_ns=$LANPFX$_h
+		ip netns add "$_ns" || fail "ip netns add $_ns"
+		NAMESPACES="$NAMESPACES $_ns"
+		ip -n "$_ns" link set lo up
+		ip -n "${LANPFX}br" link add "p$_h" type veth peer name eth0 netns "$_ns" ||
+		    fail "veth for $_h"
+		ip -n "${LANPFX}br" link set "p$_h" master br0 up
+		ip -n "$_ns" addr add "10.231.77.$_a/24" brd + dev eth0
+		ip -n "$_ns" link set eth0 up
+		_a=$((_a + 1))
+	done
+	# Bounded wait until every link is up.
+	for _h in "$@"; do
+		_i=0
+		while ! ip -n "$LANPFX$_h" link show eth0 | grep -q 'state UP'; do
+			[ $_i -lt 100 ] || fail "eth0 in $_h did not come up"
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+	done
+}
+
+# ns_run NAME HOST IN CMD...: bg_run inside namespace np<pid>HOST.
+ns_run() {
+	_rn=$1 _rh=$2 _rin=$3
+	shift 3
+	bg_run "$_rn" "$_rin" ip netns exec "$LANPFX$_rh" "$@"
+}
