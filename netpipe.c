@@ -149,7 +149,8 @@ parse(struct opts *o, int argc, char **argv)
 	o->ttl = 1;
 	o->window = DEF_WINDOW;
 
-	while ((ch = getopt_long(argc, argv, "01b:chi:l:m:n:p:qr:st:u:vVw:",
+	opterr = 0;			/* our messages, not getopt's */
+	while ((ch = getopt_long(argc, argv, ":01b:chi:l:m:n:p:qr:st:u:vVw:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -238,7 +239,19 @@ parse(struct opts *o, int argc, char **argv)
 		case 'V':
 			printf("netpipe %s\n", NP_VERSION);
 			exit(0);
+		case ':':
+			if (optopt != 0)
+				warnx("option -%c needs an argument", optopt);
+			else
+				warnx("option %s needs an argument",
+				    argv[optind - 1]);
+			usage(2);
+			break;
 		default:
+			if (optopt != 0)
+				warnx("unknown option -%c", optopt);
+			else
+				warnx("unknown option %s", argv[optind - 1]);
 			usage(2);
 		}
 	}
@@ -321,6 +334,44 @@ debug(const struct np *np, const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarnx(fmt, ap);
 	va_end(ap);
+}
+
+/* A fatal error of this run: say it, flush what we have, exit 1. */
+void
+np_fail(struct np *np, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	(void)out_close();
+	np->status = 1;
+	np->done = 1;
+}
+
+/*
+ * A round-trip sample r for a peer, and its repeat time: the smoothed
+ * round trip plus four times its variation, within [lo, hi].
+ */
+void
+rtt_sample(struct rtt *t, uint64_t r, uint64_t lo, uint64_t hi)
+{
+	uint64_t d;
+
+	if (t->srtt == 0) {
+		t->srtt = r;
+		t->rttvar = r / 2;
+	} else {
+		d = t->srtt > r ? t->srtt - r : r - t->srtt;
+		t->rttvar = (3 * t->rttvar + d) / 4;
+		t->srtt = (7 * t->srtt + r) / 8;
+	}
+	t->rto = t->srtt + 4 * t->rttvar;
+	if (t->rto < lo)
+		t->rto = lo;
+	if (t->rto > hi)
+		t->rto = hi;
 }
 
 /* Write all of p to standard output; returns 0 or an errno. */

@@ -233,6 +233,11 @@ struct np {
 	void		*proto;		/* the protocol's own state */
 };
 
+/* A peer's round trip and repeat time, in µs (RFC 6298's estimator). */
+struct rtt {
+	uint64_t	 srtt, rttvar, rto;
+};
+
 /*
  * A role (server or client of one protocol revision) plugs into the
  * single event loop in netpipe.c through these hooks.
@@ -256,6 +261,9 @@ void		 debug(const struct np *, const char *, ...)
 int		 out_write(const void *, size_t);
 int		 out_direct(const void *, size_t);
 int		 out_flush(void);
+void		 np_fail(struct np *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 rtt_sample(struct rtt *, uint64_t, uint64_t, uint64_t);
 int		 out_close(void);
 
 /* net.c */

@@ -48,7 +48,7 @@ struct client {
 	uint64_t	 heard;		/* last datagram from it */
 	uint64_t	 resend;	/* when to repeat to it */
 	uint64_t	 armed;		/* waits for its answer since */
-	uint64_t	 srtt, rttvar, rto;
+	struct rtt	 rtt;		/* round trip, repeat time */
 	unsigned	 backoff;	/* repeats since its last answer */
 	uint64_t	 bytes;		/* confirmed */
 	char		 why[96];	/* why it was dropped */
@@ -109,7 +109,6 @@ static void	 s_unicast(struct np *, struct client *, const uint8_t *,
 		    size_t);
 static void	 s_ping(struct np *, uint64_t);
 static int	 s_stamp_ok(const uint8_t *, uint64_t *);
-static void	 s_rtt(struct client *, uint64_t);
 static int	 s_needs_ack(const struct client *);
 static void	 s_arm(struct client *, uint64_t);
 static void	 s_drop(struct np *, struct client *, uint64_t, const char *,
@@ -137,8 +136,6 @@ static void	 s_interrupt(struct np *, int);
 /* Client. */
 static void	 k_send(struct np *, const uint8_t *, size_t);
 static void	 k_cmd(struct np *, uint8_t);
-static void	 k_fail(struct np *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
 static void	 k_abort(struct np *, uint32_t, int);
 static void	 k_data(struct np *, const uint8_t *, size_t);
 static void	 k_eot(struct np *, const uint8_t *, size_t, uint64_t);
@@ -257,27 +254,6 @@ s_stamp_ok(const uint8_t *p, uint64_t *t)
 	return 0;
 }
 
-/* Round-trip estimate and repeat timer, as TCP does it (RFC 6298). */
-static void
-s_rtt(struct client *c, uint64_t r)
-{
-	uint64_t d;
-
-	if (c->srtt == 0) {
-		c->srtt = r;
-		c->rttvar = r / 2;
-	} else {
-		d = c->srtt > r ? c->srtt - r : r - c->srtt;
-		c->rttvar = (3 * c->rttvar + d) / 4;
-		c->srtt = (7 * c->srtt + r) / 8;
-	}
-	c->rto = c->srtt + 4 * c->rttvar;
-	if (c->rto < RTO_MIN)
-		c->rto = RTO_MIN;
-	if (c->rto > RTO_MAX)
-		c->rto = RTO_MAX;
-}
-
 static int
 s_needs_ack(const struct client *c)
 {
@@ -291,7 +267,7 @@ s_arm(struct client *c, uint64_t now)
 	c->ok = 0;
 	c->backoff = 0;
 	c->armed = now;
-	c->resend = now + c->rto;
+	c->resend = now + c->rtt.rto;
 }
 
 static void
@@ -378,8 +354,8 @@ s_admit(struct np *np, const struct sockaddr_in *a, uint64_t now,
 	c->addr = *a;
 	c->alive = 1;
 	c->heard = now;
-	c->rto = RTO_INIT;
-	s_rtt(c, rtt);
+	c->rtt.rto = RTO_INIT;
+	rtt_sample(&c->rtt, rtt, RTO_MIN, RTO_MAX);
 	srv.nalive++;
 	info(np, "client %s joined (%u of %u), round trip %.3f ms",
 	    addrstr(a), srv.ncl, np->o->nclients, rtt / 1000.0);
@@ -473,8 +449,8 @@ s_advance(struct np *np, uint64_t now)
 		 */
 		rto = 0;
 		for (i = 0; i < srv.ncl; i++)
-			if (srv.cl[i].alive && srv.cl[i].rto > rto)
-				rto = srv.cl[i].rto;
+			if (srv.cl[i].alive && srv.cl[i].rtt.rto > rto)
+				rto = srv.cl[i].rtt.rto;
 		srv.drain = now + rto;
 		break;
 	case S_EOT:
@@ -527,7 +503,7 @@ s_repeat(struct np *np, struct client *c, uint64_t now)
 	s_unicast(np, c, srv.pkt, srv.pktlen);
 	srv.repeated = 1;
 	srv.retx++;
-	c->resend = now + (c->rto << (c->backoff < 5 ? c->backoff : 5));
+	c->resend = now + (c->rtt.rto << (c->backoff < 5 ? c->backoff : 5));
 	if (c->backoff < 5)
 		c->backoff++;
 }
@@ -594,7 +570,7 @@ s_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 	case CM_PONG:
 		if (n != PING_LEN || !s_stamp_ok(p, &t))
 			goto junk;
-		s_rtt(c, now - t);
+		rtt_sample(&c->rtt, now - t, RTO_MIN, RTO_MAX);
 		break;
 	case CM_READY:
 		if (n != CMD_LEN)
@@ -694,7 +670,7 @@ s_timer(struct np *np, uint64_t now)
 			p[0] = CM_SEQ_INIT;
 			put32(p + 1, np->o->single_ack ? SF_SINGLE_ACK : 0);
 			s_unicast(np, c, p, SEQ_INIT_LEN);
-			c->resend = now + c->rto;
+			c->resend = now + c->rtt.rto;
 			break;
 		case S_TX:
 			if (srv.inflight)
@@ -704,7 +680,7 @@ s_timer(struct np *np, uint64_t now)
 			p[0] = CM_EOT;
 			put32(p + 1, srv.seq);
 			s_unicast(np, c, p, EOT_SEQ_LEN);
-			c->resend = now + c->rto;
+			c->resend = now + c->rtt.rto;
 			break;
 		default:
 			break;
@@ -805,19 +781,6 @@ k_cmd(struct np *np, uint8_t cmd)
 	k_send(np, &cmd, 1);
 }
 
-static void
-k_fail(struct np *np, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-	(void)out_close();
-	np->status = 1;
-	np->done = 1;
-}
-
 /* Tell the server we stop (CM_ERROR), a few times against loss. */
 static void
 k_abort(struct np *np, uint32_t code, int eno)
@@ -852,7 +815,7 @@ k_data(struct np *np, const uint8_t *p, size_t n)
 	if (d == 0) {
 		if ((r = out_write(p + TX_HDR, len)) != 0) {
 			k_abort(np, ERR_INTERNAL, r);
-			k_fail(np, "stdout: %s", strerror(r));
+			np_fail(np, "stdout: %s", strerror(r));
 			return;
 		}
 		cli.expect++;
@@ -865,7 +828,7 @@ k_data(struct np *np, const uint8_t *p, size_t n)
 		e[0] = CM_RXERR;
 		put32(e + 1, RXERR_SEQ);
 		k_send(np, e, sizeof(e));
-		k_fail(np, "sequence error: expected block %u, got %u; "
+		np_fail(np, "sequence error: expected block %u, got %u; "
 		    "the stream is incomplete", cli.expect, seq);
 		return;
 	}
@@ -885,7 +848,7 @@ k_eot(struct np *np, const uint8_t *p, size_t n, uint64_t now)
 		e[0] = CM_RXERR;
 		put32(e + 1, RXERR_SEQ);
 		k_send(np, e, sizeof(e));
-		k_fail(np, "the stream is incomplete: it ends before block "
+		np_fail(np, "the stream is incomplete: it ends before block "
 		    "%u, the last received was %u", get32(p + 1),
 		    cli.expect - 1);
 		return;
@@ -893,7 +856,7 @@ k_eot(struct np *np, const uint8_t *p, size_t n, uint64_t now)
 	if (cli.phase != K_END) {
 		if ((r = out_close()) != 0) {
 			k_abort(np, ERR_INTERNAL, r);
-			k_fail(np, "stdout: %s", strerror(r));
+			np_fail(np, "stdout: %s", strerror(r));
 			return;
 		}
 		cli.phase = K_END;
@@ -994,7 +957,7 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			goto junk;
 		code = get32(p + 1);
 		if (code == ERR_DROPPED && cli.phase == K_END) {
-			k_fail(np, "server %s dropped this client: the stream "
+			np_fail(np, "server %s dropped this client: the stream "
 			    "arrived whole, but too late to count",
 			    addrstr(from));
 			break;
@@ -1004,17 +967,17 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			break;
 		}
 		if (code == ERR_REFUSED)
-			k_fail(np, "server %s refused this client: its "
+			np_fail(np, "server %s refused this client: its "
 			    "transfer had already started", addrstr(from));
 		else if (code == ERR_DROPPED)
-			k_fail(np, "server %s dropped this client; the stream "
+			np_fail(np, "server %s dropped this client; the stream "
 			    "is incomplete", addrstr(from));
 		else if (code == ERR_INTERNAL)
-			k_fail(np, "server %s failed (%s); the stream is "
+			np_fail(np, "server %s failed (%s); the stream is "
 			    "incomplete", addrstr(from),
 			    strerror((int)get32(p + 5)));
 		else
-			k_fail(np, "server %s aborted the transfer; the "
+			np_fail(np, "server %s aborted the transfer; the "
 			    "stream is incomplete", addrstr(from));
 		break;
 	default:
@@ -1038,7 +1001,7 @@ k_timer(struct np *np, uint64_t now)
 		cli.data_at = 0;
 		if ((e = out_flush()) != 0) {
 			k_abort(np, ERR_INTERNAL, e);
-			k_fail(np, "stdout: %s", strerror(e));
+			np_fail(np, "stdout: %s", strerror(e));
 			return;
 		}
 	}
@@ -1048,7 +1011,7 @@ k_timer(struct np *np, uint64_t now)
 		return;
 	}
 	if (now - cli.heard >= secs(np->o->timeout))
-		k_fail(np, "server %s silent for %u s; the stream is "
+		np_fail(np, "server %s silent for %u s; the stream is "
 		    "incomplete (%llu bytes received)", addrstr(&cli.srv),
 		    np->o->timeout, (unsigned long long)np->bytes);
 }
@@ -1073,5 +1036,5 @@ k_interrupt(struct np *np, int sig)
 		return;
 	}
 	k_abort(np, ERR_ABORT, 0);
-	k_fail(np, "%s: transfer aborted", strsignal(sig));
+	np_fail(np, "%s: transfer aborted", strsignal(sig));
 }

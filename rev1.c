@@ -75,7 +75,7 @@ struct r1client {
 	int		 ready;
 	int		 done;
 	uint64_t	 heard;
-	uint64_t	 srtt, rttvar, rto;
+	struct rtt	 rtt;		/* round trip, repeat time */
 	uint64_t	 resend;	/* INIT or EOT repeat time */
 	uint64_t	 ack;		/* all below received */
 	uint64_t	 room;		/* it can take up to here */
@@ -160,7 +160,6 @@ static void	 send_error(int, const struct sockaddr_in *,
 
 static void	 s_group(struct np *, const uint8_t *, size_t);
 static void	 s_ping(struct np *, uint64_t, int);
-static void	 s_rtt(struct r1client *, uint64_t);
 static void	 s_compact(void);
 static struct r1client *s_find(const struct sockaddr_in *);
 static void	 s_drop(struct np *, struct r1client *, const char *, ...)
@@ -186,8 +185,6 @@ static void	 s_interrupt(struct np *, int);
 
 static void	 k_send(struct np *, const uint8_t *, size_t);
 static void	 k_small(struct np *, uint8_t);
-static void	 k_fail(struct np *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
 static void	 k_abort(struct np *, uint32_t, int);
 static void	 k_lock(struct np *, const uint8_t *, size_t,
 		    const struct sockaddr_in *);
@@ -310,8 +307,8 @@ s_ping(struct np *np, uint64_t now, int seeking)
 	unsigned i;
 
 	for (i = 0; i < S.ncl; i++)
-		if (S.cl[i].alive && S.cl[i].srtt > rtt)
-			rtt = S.cl[i].srtt;
+		if (S.cl[i].alive && S.cl[i].rtt.srtt > rtt)
+			rtt = S.cl[i].rtt.srtt;
 	hdr(p, R1_PING, S.session);
 	p[5] = seeking ? PF_SEEK : 0;
 	put64(p + 6, now);
@@ -323,26 +320,6 @@ s_ping(struct np *np, uint64_t now, int seeking)
 	memcpy(p + 35, np->o->label ? np->o->label : "", llen);
 	S.stamp[S.nstamp++ % STAMPS] = now;
 	s_group(np, p, seal(p, 35 + llen));
-}
-
-static void
-s_rtt(struct r1client *c, uint64_t r)
-{
-	uint64_t d;
-
-	if (c->srtt == 0) {
-		c->srtt = r;
-		c->rttvar = r / 2;
-	} else {
-		d = c->srtt > r ? c->srtt - r : r - c->srtt;
-		c->rttvar = (3 * c->rttvar + d) / 4;
-		c->srtt = (7 * c->srtt + r) / 8;
-	}
-	c->rto = c->srtt + 4 * c->rttvar;
-	if (c->rto < RTO_MIN)
-		c->rto = RTO_MIN;
-	if (c->rto > RTO_MAX)
-		c->rto = RTO_MAX;
 }
 
 /* Seek phase: forget the clients that left, so that others may come. */
@@ -448,7 +425,7 @@ s_status(struct np *np, struct r1client *c, const uint8_t *p, size_t n,
 	c->rcvd = get32(p + 21);
 	c->missed = get32(p + 25);
 	c->bytes = ack;
-	hold = c->srtt / 2 > HOLDOFF_MIN ? c->srtt / 2 : HOLDOFF_MIN;
+	hold = c->rtt.srtt / 2 > HOLDOFF_MIN ? c->rtt.srtt / 2 : HOLDOFF_MIN;
 	for (i = 0; i < nr; i++) {
 		off = get64(p + 31 + 12 * i);
 		len = get32(p + 39 + 12 * i);
@@ -583,7 +560,7 @@ s_pump(struct np *np, uint64_t now)
 		s_eot(np, &np->net.dst);
 		S.eot_sent = now;
 		for (i = 0; i < S.ncl; i++)
-			S.cl[i].resend = now + S.cl[i].rto;
+			S.cl[i].resend = now + S.cl[i].rtt.rto;
 		debug(np, "end of stream at %llu bytes, CRC %08x",
 		    (unsigned long long)S.head, S.scrc);
 	}
@@ -602,8 +579,8 @@ s_control(struct np *np, uint64_t now)
 	struct r1client *c;
 
 	for (i = 0; i < S.ncl; i++)
-		if (S.cl[i].alive && S.cl[i].srtt > rtt)
-			rtt = S.cl[i].srtt;
+		if (S.cl[i].alive && S.cl[i].rtt.srtt > rtt)
+			rtt = S.cl[i].rtt.srtt;
 	if (span < CTL_MIN || span < 4 * rtt)
 		return;
 	for (i = 0, d = 0; i < S.ncl; i++) {
@@ -766,8 +743,8 @@ s_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			c->addr = *from;
 			c->alive = 1;
 			c->heard = now;
-			c->rto = RTO_INIT;
-			s_rtt(c, now - t);
+			c->rtt.rto = RTO_INIT;
+			rtt_sample(&c->rtt, now - t, RTO_MIN, RTO_MAX);
 			S.nalive++;
 			info(np, "client %s joined (%u of %u), round trip "
 			    "%.3f ms", addrstr(from), S.ncl,
@@ -795,7 +772,7 @@ s_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			goto junk;
 		t = get64(p + 5);
 		if (t <= now && now - t < RTT_MAX)
-			s_rtt(c, now - t);
+			rtt_sample(&c->rtt, now - t, RTO_MIN, RTO_MAX);
 		break;
 	case R1_READY:
 		if (n != R1_MIN)
@@ -885,10 +862,10 @@ s_timer(struct np *np, uint64_t now)
 			continue;
 		if (S.phase == S_INIT && !c->ready) {
 			s_small(np, c, R1_INIT);
-			c->resend = now + c->rto;
+			c->resend = now + c->rtt.rto;
 		} else if (S.phase == S_EOT && !c->done) {
 			s_eot(np, &c->addr);
-			c->resend = now + c->rto;
+			c->resend = now + c->rtt.rto;
 		}
 	}
 	s_advance(np, now);
@@ -989,18 +966,6 @@ k_small(struct np *np, uint8_t cmd)
 
 	hdr(p, cmd, K.session);
 	k_send(np, p, seal(p, 5));
-}
-
-static void
-k_fail(struct np *np, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-	np->status = 1;
-	np->done = 1;
 }
 
 static void
@@ -1119,7 +1084,7 @@ k_output(struct np *np, uint64_t now)
 			len = OUT_PIECE;
 		if ((e = out_direct(K.ring + at, len)) != 0) {
 			k_abort(np, R1E_INTERNAL, e);
-			k_fail(np, "stdout: %s", strerror(e));
+			np_fail(np, "stdout: %s", strerror(e));
 			return;
 		}
 		K.wr += len;
@@ -1205,7 +1170,7 @@ k_check_end(struct np *np, uint64_t now)
 		    DONE_OK : DONE_BADCRC;
 		if (K.result == DONE_OK && (e = out_close()) != 0) {
 			k_abort(np, R1E_INTERNAL, e);
-			k_fail(np, "stdout: %s", strerror(e));
+			np_fail(np, "stdout: %s", strerror(e));
 			return;
 		}
 		t = (now - np->start) / 1e6;
@@ -1217,7 +1182,7 @@ k_check_end(struct np *np, uint64_t now)
 	k_done(np, K.result);
 	K.done_at = now;
 	if (K.result != DONE_OK)
-		k_fail(np, "the stream's CRC is %08x, the server's %08x: "
+		np_fail(np, "the stream's CRC is %08x, the server's %08x: "
 		    "the output is damaged", K.scrc, K.want_crc);
 }
 
@@ -1261,7 +1226,7 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			return;
 		}
 		if (!(p[5] & PF_SEEK)) {
-			k_fail(np, "a transfer from %s (session %08x) is "
+			np_fail(np, "a transfer from %s (session %08x) is "
 			    "already under way; this client missed its "
 			    "start", addrstr(from), get32(p + 1));
 			return;
@@ -1318,7 +1283,7 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			if (K.total < K.ack || (K.total > K.hi &&
 			    K.hi % K.B != 0)) {
 				k_done(np, DONE_BADCRC);
-				k_fail(np, "server %s ends the stream at %llu "
+				np_fail(np, "server %s ends the stream at %llu "
 				    "bytes, but %llu arrived",
 				    addrstr(from),
 				    (unsigned long long)K.total,
@@ -1342,7 +1307,7 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 		code = get32(p + 5);
 		if (code == R1E_DROPPED && K.phase == K_END &&
 		    K.result == DONE_OK) {
-			k_fail(np, "server %s dropped this client: the stream "
+			np_fail(np, "server %s dropped this client: the stream "
 			    "arrived whole (CRC %08x), but too late to count",
 			    addrstr(from), K.scrc);
 			break;
@@ -1352,18 +1317,18 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			break;
 		}
 		if (code == R1E_REFUSED)
-			k_fail(np, "server %s refused this client: its "
+			np_fail(np, "server %s refused this client: its "
 			    "transfer had already started", addrstr(from));
 		else if (code == R1E_DROPPED)
-			k_fail(np, "server %s dropped this client; the stream "
+			np_fail(np, "server %s dropped this client; the stream "
 			    "is incomplete (%llu bytes written)",
 			    addrstr(from), (unsigned long long)K.wr);
 		else if (code == R1E_INTERNAL)
-			k_fail(np, "server %s failed (%s); the stream is "
+			np_fail(np, "server %s failed (%s); the stream is "
 			    "incomplete", addrstr(from),
 			    strerror((int)get32(p + 9)));
 		else
-			k_fail(np, "server %s aborted the transfer; the "
+			np_fail(np, "server %s aborted the transfer; the "
 			    "stream is incomplete", addrstr(from));
 		break;
 	default:
@@ -1400,7 +1365,7 @@ k_timer(struct np *np, uint64_t now)
 			return;
 		}
 		(void)out_close();
-		k_fail(np, "server %s silent for %u s; the stream is "
+		np_fail(np, "server %s silent for %u s; the stream is "
 		    "incomplete (%llu bytes written)", addrstr(&K.srv),
 		    np->o->timeout, (unsigned long long)K.wr);
 	}
@@ -1431,5 +1396,5 @@ k_interrupt(struct np *np, int sig)
 	}
 	k_abort(np, R1E_ABORT, 0);
 	(void)out_close();
-	k_fail(np, "%s: transfer aborted", strsignal(sig));
+	np_fail(np, "%s: transfer aborted", strsignal(sig));
 }
