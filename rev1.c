@@ -51,8 +51,8 @@
 #define RATE_INIT	200e6		/* bit/s to start with */
 #define RATE_MIN	10e6
 #define RATE_MAX	100e9
-#define LOSS_HIGH	0.05		/* above: slow down */
-#define LOSS_LOW	0.02		/* below: speed up */
+#define LOSS_HIGH	0.06		/* smoothed loss above: slow down */
+#define LOSS_LOW	0.03		/* below: speed up */
 #define BURST		(64 * 1024)	/* bytes sent back to back, at most */
 #define OUT_CHUNK	(1024 * 1024)	/* client writes at least this */
 #define OUT_PIECE	(256 * 1024)	/* and this much per loop, at most */
@@ -82,6 +82,7 @@ struct r1client {
 	uint64_t	 moved;		/* its ack last advanced */
 	uint32_t	 rcvd, missed;	/* its counters, last reported */
 	uint32_t	 rcvd0, missed0;	/* at the last rate decision */
+	double		 loss;		/* smoothed over decisions */
 	uint64_t	 bytes;
 	char		 why[96];
 };
@@ -116,6 +117,7 @@ struct r1server {
 	double		 tokens;	/* bytes */
 	uint64_t	 refill, ctl_at, ctl_bytes;
 	int		 slowstart;
+	int		 cooling;	/* a cut was just made: wait */
 	uint64_t	 sent_bytes;
 
 	uint64_t	 npkt, nrtx;	/* new blocks, repeats */
@@ -594,20 +596,28 @@ s_control(struct np *np, uint64_t now)
 		c = &S.cl[i];
 		if (!c->alive)
 			continue;
+		/*
+		 * Smoothed: a burst (a lost GRO train of 44 packets) in
+		 * one interval is not yet a loss rate.
+		 */
 		d = (double)(uint32_t)(c->rcvd - c->rcvd0) +
 		    (double)(uint32_t)(c->missed - c->missed0);
 		if (d >= 20) {
 			l = (double)(uint32_t)(c->missed - c->missed0) / d;
-			if (l > loss)
-				loss = l;
+			c->loss = 0.75 * c->loss + 0.25 * l;
 		}
+		if (c->loss > loss)
+			loss = c->loss;
 		c->rcvd0 = c->rcvd;
 		c->missed0 = c->missed;
 	}
 	sent = (double)(S.sent_bytes - S.ctl_bytes) * 8e6 / (double)span;
-	if (loss > LOSS_HIGH) {
+	if (S.cooling) {
+		S.cooling = 0;		/* the last cut shows only now */
+	} else if (loss > LOSS_HIGH) {
 		S.rate *= loss > 4 * LOSS_HIGH ? 0.5 : 0.8;
 		S.slowstart = 0;
+		S.cooling = 1;
 	} else if (loss < LOSS_LOW) {
 		S.rate *= S.slowstart ? 2.0 : 1.05;
 		/* Not far past what the link took: no burst when it opens. */
