@@ -1,0 +1,26 @@
+#!/bin/sh
+# The sources build without a warning under -Wall -Wextra (with -O2, which
+# finds more): netpipe's own, tests/junk.c and tests/shim.c.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+CC=${CC:-cc}
+command -v "$CC" >/dev/null || skip "no C compiler ($CC)"
+: >"$T/warnings"
+# As the Makefile builds them: netpipe's sources with -D_GNU_SOURCE.
+for src in "$NETPIPE_TOP"/*.c "$NETPIPE_TOP"/tests/*.c; do
+	[ -f "$src" ] || continue
+	case $src in
+	*/tests/*) def= ;;
+	*) def=-D_GNU_SOURCE ;;
+	esac
+	o=$T/$(basename "$src" .c).o
+	# shellcheck disable=SC2086
+	"$CC" -O2 -Wall -Wextra -fPIC $def -I"$NETPIPE_TOP" \
+	    -c "$src" -o "$o" 2>>"$T/warnings" ||
+	    echo "$src: does not compile" >>"$T/warnings"
+	echo "compiled $(basename "$src")"
+done
+[ ! -s "$T/warnings" ] || fail "warnings:
+$(head -n 40 "$T/warnings")"
+pass
