@@ -45,6 +45,7 @@ static void	 bind_port(int, struct in_addr, unsigned);
 static int	 find_iface(struct net *, const struct opts *, struct in_addr *);
 static void	 set_int(int, int, int, int, const char *);
 static void	 set_bufs(int);
+static void	 send_warn(const struct sockaddr_in *);
 
 static int
 udp_socket(void)
@@ -350,7 +351,7 @@ net_sendsegs(int fd, const struct sockaddr_in *to, const uint8_t *buf,
 				break;
 			}
 			if (errno != ECONNREFUSED)
-				warn("send to %s", addrstr(to));
+				send_warn(to);
 			i++;			/* lost, as UDP may */
 		}
 		if (i < n && !gso_ok)
@@ -362,6 +363,18 @@ net_sendsegs(int fd, const struct sockaddr_in *to, const uint8_t *buf,
  * Send one datagram.  UDP is lossy by nature, so a failure here is not
  * fatal: the protocol's timers resend.  A full buffer is waited out.
  */
+/* A failing send is said once per kind of failure, not per packet. */
+static void
+send_warn(const struct sockaddr_in *to)
+{
+	static int said[256];
+	int e = errno;
+
+	if (e > 0 && e < 256 && said[e]++ == 0)
+		warn("send to %s (said once)", addrstr(to));
+	errno = e;
+}
+
 void
 net_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
 {
@@ -381,7 +394,7 @@ net_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
 			(void)poll(&pfd, 1, SEND_WAIT_MS);
 			continue;
 		}
-		warn("send to %s", addrstr(to));
+		send_warn(to);
 		return;
 	}
 }

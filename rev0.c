@@ -33,6 +33,7 @@
 #define RTO_MAX		1000000
 #define LINGER		2000000		/* client answers CM_EOT this long */
 #define OUT_IDLE	50000		/* client flushes after this quiet */
+#define DUP_GUARD	(RTO_MIN / 2)	/* a copy sooner is the network's */
 #define ABORT_COPIES	3		/* CM_ERROR goes out this many times */
 #define STAMPS		64		/* CM_PING stamps remembered */
 #define INBUF		(1024 * 1024)	/* standard input is read in these */
@@ -49,6 +50,7 @@ struct client {
 	uint64_t	 resend;	/* when to repeat to it */
 	uint64_t	 armed;		/* waits for its answer since */
 	struct rtt	 rtt;		/* round trip, repeat time */
+	uint64_t	 minrtt;	/* the shortest round trip seen */
 	unsigned	 backoff;	/* repeats since its last answer */
 	uint64_t	 bytes;		/* confirmed */
 	char		 why[96];	/* why it was dropped */
@@ -68,6 +70,7 @@ struct server {
 	uint32_t	 seq;		/* of the block in flight, or the next */
 	int		 inflight;	/* a block waits for its answers */
 	int		 repeated;	/* it was repeated to someone */
+	uint64_t	 sent_at;	/* when it went out to the group */
 	uint64_t	 drain;		/* 0, or end of the wait after a repeat */
 	uint8_t		 pkt[TX_OVERHEAD + MAX_BLOCK];
 	size_t		 pktlen;
@@ -90,6 +93,7 @@ struct kstate {
 	int		 plz;		/* CM_ACK_PLZ was received */
 	int		 warned;	/* said a transfer is under way */
 	uint64_t	 data_at;	/* last block written, 0 once flushed */
+	uint64_t	 rxok_at;	/* last CM_RXOK sent, 0 none yet */
 	uint64_t	 linger;
 };
 
@@ -356,6 +360,7 @@ s_admit(struct np *np, const struct sockaddr_in *a, uint64_t now,
 	c->heard = now;
 	c->rtt.rto = RTO_INIT;
 	rtt_sample(&c->rtt, rtt, RTO_MIN, RTO_MAX);
+	c->minrtt = rtt;
 	srv.nalive++;
 	info(np, "client %s joined (%u of %u), round trip %.3f ms",
 	    addrstr(a), srv.ncl, np->o->nclients, rtt / 1000.0);
@@ -489,6 +494,7 @@ s_next_block(struct np *np, uint64_t now)
 		if (!s_needs_ack(&srv.cl[i]))
 			srv.cl[i].ok = 1;
 	}
+	srv.sent_at = now;
 	s_send(np, srv.pkt, srv.pktlen);
 }
 
@@ -571,6 +577,8 @@ s_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 		if (n != PING_LEN || !s_stamp_ok(p, &t))
 			goto junk;
 		rtt_sample(&c->rtt, now - t, RTO_MIN, RTO_MAX);
+		if (now - t < c->minrtt)
+			c->minrtt = now - t;
 		break;
 	case CM_READY:
 		if (n != CMD_LEN)
@@ -581,7 +589,15 @@ s_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 	case CM_RXOK:
 		if (n != CMD_LEN)
 			goto junk;
-		/* Only while a block waits: a stale answer is ignored. */
+		/*
+		 * Only while a block waits: a stale answer is ignored, and
+		 * so is one quicker than half a round trip: a duplicate.
+		 */
+		if (srv.phase == S_TX && srv.inflight && !c->ok &&
+		    now - srv.sent_at < c->minrtt / 2) {
+			np->junk++;
+			break;
+		}
 		if (srv.phase == S_TX && srv.inflight && !c->ok) {
 			c->ok = 1;
 			c->backoff = 0;
@@ -832,9 +848,18 @@ k_data(struct np *np, const uint8_t *p, size_t n)
 		    "the stream is incomplete", cli.expect, seq);
 		return;
 	}
-	/* New, or the last one again (its CM_RXOK was lost): answer. */
-	if (!cli.single || cli.plz)
-		k_cmd(np, CM_RXOK);
+	/*
+	 * New, or the last one again (its CM_RXOK was lost): answer.  A
+	 * copy of the last one sooner than DUP_GUARD after our answer is
+	 * not a repeat (the server waits RTO_MIN at least) but a network
+	 * duplicate: answering it would make a stale CM_RXOK.
+	 */
+	if (cli.single && !cli.plz)
+		return;
+	if (d != 0 && cli.rxok_at != 0 && now_us() - cli.rxok_at < DUP_GUARD)
+		return;
+	cli.rxok_at = now_us();
+	k_cmd(np, CM_RXOK);
 }
 
 static void
@@ -844,6 +869,11 @@ k_eot(struct np *np, const uint8_t *p, size_t n, uint64_t now)
 	double t;
 	int r;
 
+	if (n == EOT_SEQ_LEN && get32(p + 1) - cli.expect > 1) {
+		/* Not the next block nor the one after: damaged, no CRC. */
+		np->junk++;
+		return;
+	}
 	if (n == EOT_SEQ_LEN && get32(p + 1) != cli.expect) {
 		e[0] = CM_RXERR;
 		put32(e + 1, RXERR_SEQ);

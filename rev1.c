@@ -132,9 +132,7 @@ struct r1cli {
 	size_t		 B, W, nblk;
 	uint8_t		*ring;
 	uint8_t		*have;		/* per slot */
-	uint32_t	*dcrc;		/* data CRC per slot */
 	uint32_t	*blen;		/* data bytes per slot */
-	uLong		 opB;		/* crc32_combine_gen(B) */
 	uint64_t	*nak_at;	/* per slot: when asked for, 0 never */
 	uint64_t	 wr, ack, hi;	/* written, contiguous, highest end */
 	uint64_t	 total;		/* from R1_EOT */
@@ -191,6 +189,7 @@ static void	 k_abort(struct np *, uint32_t, int);
 static void	 k_lock(struct np *, const uint8_t *, size_t,
 		    const struct sockaddr_in *);
 static void	 k_data(struct np *, const uint8_t *, size_t, uint64_t);
+static uint64_t	 k_limit(void);
 static void	 k_advance(struct np *);
 static void	 k_output(struct np *, uint64_t);
 static void	 k_status(struct np *, uint64_t);
@@ -1002,11 +1001,9 @@ k_lock(struct np *np, const uint8_t *p, size_t n,
 	K.B = get32(p + 26);
 	K.W = get32(p + 30);
 	K.nblk = K.W / K.B;
-	K.opB = crc32_combine_gen((z_off_t)K.B);
 	(void)n;
 	if ((K.ring = malloc(K.W)) == NULL ||
 	    (K.have = calloc(K.nblk, 1)) == NULL ||
-	    (K.dcrc = calloc(K.nblk, sizeof(*K.dcrc))) == NULL ||
 	    (K.blen = calloc(K.nblk, sizeof(*K.blen))) == NULL ||
 	    (K.nak_at = calloc(K.nblk, sizeof(*K.nak_at))) == NULL)
 		err(1, NULL);
@@ -1021,24 +1018,18 @@ k_data(struct np *np, const uint8_t *p, size_t n, uint64_t now)
 {
 	uint64_t off = get64(p + 5);
 	size_t len = n - R1_DATA_HDR - 4, slot;
-	uint32_t hcrc;
-
 	if (off % K.B != 0 || len == 0 || len > K.B ||
 	    (K.eot && off + len > K.total)) {
 		np->junk++;
 		return;
 	}
-	if (off < K.ack || off >= K.wr + K.W)
+	if (off < K.ack || off + len > k_limit())
 		return;			/* had it, or beyond the window */
 	slot = (size_t)(off / K.B % K.nblk);
 	if (K.have[slot])
 		return;
 	memcpy(K.ring + slot * K.B, p + R1_DATA_HDR, len);
 	K.have[slot] = 1;
-	/* The data's own CRC, from the packet's: no second pass. */
-	hcrc = np_crc32(p, R1_DATA_HDR);
-	K.dcrc[slot] = (len == K.B ? crc32_combine_op(hcrc, 0, K.opB) :
-	    crc32_combine(hcrc, 0, (z_off_t)len)) ^ get32(p + n - 4);
 	K.blen[slot] = (uint32_t)len;
 	K.rcvd++;
 	if (off > K.hi)
@@ -1047,6 +1038,16 @@ k_data(struct np *np, const uint8_t *p, size_t n, uint64_t now)
 		K.hi = off + len;
 	(void)now;
 	k_advance(np);
+}
+
+/*
+ * The window starts at the block being written out: wr itself need not
+ * be on a block boundary, and that block's slot is not free yet.
+ */
+static uint64_t
+k_limit(void)
+{
+	return K.wr - K.wr % K.B + K.W;
 }
 
 /* Move the contiguous mark over what has arrived. */
@@ -1061,8 +1062,6 @@ k_advance(struct np *np)
 		if (!K.have[slot])
 			break;
 		len = K.blen[slot];
-		K.scrc = len == K.B ? crc32_combine_op(K.scrc, K.dcrc[slot],
-		    K.opB) : crc32_combine(K.scrc, K.dcrc[slot], (z_off_t)len);
 		K.have[slot] = 0;
 		K.nak_at[slot] = 0;
 		K.ack += len;
@@ -1092,6 +1091,8 @@ k_output(struct np *np, uint64_t now)
 		    K.W - at;
 		if (len > OUT_PIECE)
 			len = OUT_PIECE;
+		/* The stream's CRC is of what goes out, not what came in. */
+		K.scrc = (uint32_t)crc32_z(K.scrc, K.ring + at, len);
 		if ((e = out_direct(K.ring + at, len)) != 0) {
 			k_abort(np, R1E_INTERNAL, e);
 			np_fail(np, "stdout: %s", strerror(e));
@@ -1116,8 +1117,8 @@ k_status(struct np *np, uint64_t now)
 	end = K.hi;
 	if (K.eot && K.total > end)
 		end = K.total;
-	if (end > K.wr + K.W)
-		end = K.wr + K.W;
+	if (end > k_limit())
+		end = k_limit();
 	for (o = K.ack; o < end && nr < MAX_RANGES; o += K.B) {
 		slot = (size_t)(o / K.B % K.nblk);
 		if (!K.have[slot] && (K.nak_at[slot] == 0 ||
@@ -1145,13 +1146,13 @@ k_status(struct np *np, uint64_t now)
 	}
 	hdr(p, R1_STATUS, K.session);
 	put64(p + 5, K.ack);
-	put64(p + 13, K.wr + K.W);
+	put64(p + 13, k_limit());
 	put32(p + 21, K.rcvd);
 	put32(p + 25, K.missed);
 	put16(p + 29, (uint16_t)nr);
 	k_send(np, p, seal(p, 31 + 12 * nr));
 	K.next_status = now + STATUS_EVERY;
-	K.status_room = K.wr + K.W;
+	K.status_room = k_limit();
 	K.gaps = 0;
 }
 
@@ -1254,7 +1255,7 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			goto junk;
 		K.rtt = get32(p + 22);
 		if (K.phase == K_TX && get64(p + 14) > K.hi &&
-		    get64(p + 14) <= K.wr + K.W) {
+		    get64(p + 14) <= k_limit()) {
 			/* The stream is further than we saw: a lost tail. */
 			K.hi = get64(p + 14);
 			K.gaps = 1;
@@ -1359,7 +1360,7 @@ k_timer(struct np *np, uint64_t now)
 		if (np->done)
 			return;
 		if (K.gaps || now >= K.next_status ||
-		    K.wr + K.W >= K.status_room + K.W / 4)
+		    k_limit() >= K.status_room + K.W / 4)
 			k_status(np, now);
 		k_check_end(np, now);
 		if (np->done)
