@@ -172,6 +172,14 @@ get64(const uint8_t *p)
 	return (uint64_t)get32(p) << 32 | get32(p + 4);
 }
 
+#define SEC		1000000ULL	/* µs, the unit of every clock here */
+
+static inline uint64_t
+secs(unsigned s)
+{
+	return s * SEC;
+}
+
 /* What the command line asked for. */
 struct opts {
 	int		 server;	/* 1 server, 0 client */

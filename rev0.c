@@ -38,7 +38,6 @@
 #define STAMPS		64		/* CM_PING stamps remembered */
 #define INBUF		(1024 * 1024)	/* standard input is read in these */
 
-#define SEC		1000000ULL
 
 enum sphase { S_SEEK, S_INIT, S_TX, S_EOT };
 
@@ -101,7 +100,6 @@ static struct server srv;
 static struct kstate cli;
 
 /* Helpers shared by both sides. */
-static uint64_t	 secs(unsigned);
 static void	 put_stamp(uint8_t *, uint64_t);
 static uint64_t	 get_stamp(const uint8_t *);
 static void	 send_err(struct np *, const struct sockaddr_in *, uint32_t,
@@ -156,12 +154,6 @@ const struct role rev0_server = {
 const struct role rev0_client = {
 	k_packet, k_timer, k_deadline, NULL, NULL, k_interrupt
 };
-
-static uint64_t
-secs(unsigned s)
-{
-	return s * SEC;
-}
 
 /* CM_PING and CM_PONG carry the server's clock as seconds and µs. */
 static void

@@ -59,7 +59,6 @@
 #define OUT_WAIT	50000		/* or what it has, after this long */
 #define TX_BYTES	(256 * 1024)	/* bytes per loop iteration, at most */
 
-#define SEC		1000000ULL
 #define MAX_RANGES	96		/* NAK ranges in one R1_STATUS */
 
 /* Seek-phase flag of R1_PING. */
@@ -151,7 +150,6 @@ struct r1cli {
 static struct r1server S;
 static struct r1cli K;
 
-static uint64_t	 secs(unsigned);
 static size_t	 seal(uint8_t *, size_t);
 static int	 intact(const uint8_t *, size_t);
 static void	 hdr(uint8_t *, uint8_t, uint32_t);
@@ -208,12 +206,6 @@ const struct role rev1_server = {
 const struct role rev1_client = {
 	k_packet, k_timer, k_deadline, NULL, NULL, k_interrupt
 };
-
-static uint64_t
-secs(unsigned s)
-{
-	return s * SEC;
-}
 
 /* Every Rev. 1 packet ends in the CRC-32 of all bytes before it. */
 static size_t
