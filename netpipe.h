@@ -238,7 +238,6 @@ struct np {
 	uint64_t	 bytes;		/* stream bytes read or written */
 	uint64_t	 junk;		/* datagrams ignored as malformed */
 	uint64_t	 foreign;	/* datagrams from a stranger */
-	void		*proto;		/* the protocol's own state */
 };
 
 /* A peer's round trip and repeat time, in µs (RFC 6298's estimator). */

@@ -190,7 +190,6 @@ rev0_init(struct np *np)
 	if (!o->server) {
 		cli.phase = K_WAIT;
 		cli.expect = o->first_seq;
-		np->proto = &cli;
 		return;
 	}
 	srv.phase = S_SEEK;
@@ -203,7 +202,6 @@ rev0_init(struct np *np)
 		err(1, NULL);
 	if (o->wait)
 		srv.seek_end = np->start + secs(o->wait);
-	np->proto = &srv;
 	if (o->unicast)
 		info(np, "waiting for a client at %s", addrstr(&np->net.dst));
 	else

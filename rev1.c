@@ -167,7 +167,7 @@ static void	 s_eot(struct np *, const struct sockaddr_in *);
 static void	 s_status(struct np *, struct r1client *, const uint8_t *,
 		    size_t, uint64_t);
 static void	 s_queue(uint64_t);
-static size_t	 s_build(struct np *, uint8_t *, uint64_t);
+static void	 s_build(uint8_t *, uint64_t);
 static int	 s_sendable(void);
 static void	 s_pump(struct np *, uint64_t);
 static void	 s_control(struct np *, uint64_t);
@@ -184,11 +184,11 @@ static void	 s_interrupt(struct np *, int);
 static void	 k_send(struct np *, const uint8_t *, size_t);
 static void	 k_small(struct np *, uint8_t);
 static void	 k_abort(struct np *, uint32_t, int);
-static void	 k_lock(struct np *, const uint8_t *, size_t,
+static void	 k_lock(struct np *, const uint8_t *,
 		    const struct sockaddr_in *);
-static void	 k_data(struct np *, const uint8_t *, size_t, uint64_t);
+static void	 k_data(struct np *, const uint8_t *, size_t);
 static uint64_t	 k_limit(void);
-static void	 k_advance(struct np *);
+static void	 k_advance(void);
 static void	 k_output(struct np *, uint64_t);
 static void	 k_status(struct np *, uint64_t);
 static void	 k_done(struct np *, int);
@@ -247,7 +247,6 @@ rev1_init(struct np *np)
 
 	if (!o->server) {
 		K.phase = K_WAIT;
-		np->proto = &K;
 		return;
 	}
 	S.phase = S_SEEK;
@@ -275,7 +274,6 @@ rev1_init(struct np *np)
 	S.slowstart = 1;
 	if (o->wait)
 		S.seek_end = np->start + secs(o->wait);
-	np->proto = &S;
 	info(np, "session %08x: waiting for %u client%s on %s (%s)",
 	    S.session, o->nclients, o->nclients == 1 ? "" : "s",
 	    np->net.ifname[0] ? np->net.ifname : "-",
@@ -437,15 +435,14 @@ s_status(struct np *np, struct r1client *c, const uint8_t *p, size_t n,
 	}
 }
 
-/* One R1_DATA packet for the block at off, into p; returns its size. */
-static size_t
-s_build(struct np *np, uint8_t *p, uint64_t off)
+/* One R1_DATA packet for the block at off, into p. */
+static void
+s_build(uint8_t *p, uint64_t off)
 {
 	size_t slot = (size_t)(off / S.B % S.nblk);
 	size_t len = S.head - off < S.B ? (size_t)(S.head - off) : S.B;
 	uint32_t dcrc, hcrc;
 
-	(void)np;
 	hdr(p, R1_DATA, S.session);
 	put64(p + 5, off);
 	memcpy(p + R1_DATA_HDR, S.ring + slot * S.B, len);
@@ -462,7 +459,6 @@ s_build(struct np *np, uint8_t *p, uint64_t off)
 		}
 	}
 	put32(p + R1_DATA_HDR + len, S.pcrc[slot]);
-	return R1_DATA_HDR + len + 4;
 }
 
 /* Is there a repeat, or new data the window lets out? */
@@ -529,7 +525,7 @@ s_pump(struct np *np, uint64_t now)
 				s_queue(off);
 			break;
 		}
-		(void)s_build(np, S.tx + n, off);
+		s_build(S.tx + n, off);
 		if (!rtx) {
 			S.next += k - R1_DATA_HDR - 4;
 			S.npkt++;
@@ -983,7 +979,7 @@ k_abort(struct np *np, uint32_t code, int eno)
 
 /* The first seeking server we may answer: take its parameters. */
 static void
-k_lock(struct np *np, const uint8_t *p, size_t n,
+k_lock(struct np *np, const uint8_t *p,
     const struct sockaddr_in *from)
 {
 	size_t llen = p[34];
@@ -993,7 +989,6 @@ k_lock(struct np *np, const uint8_t *p, size_t n,
 	K.B = get32(p + 26);
 	K.W = get32(p + 30);
 	K.nblk = K.W / K.B;
-	(void)n;
 	if ((K.ring = malloc(K.W)) == NULL ||
 	    (K.have = calloc(K.nblk, 1)) == NULL ||
 	    (K.blen = calloc(K.nblk, sizeof(*K.blen))) == NULL ||
@@ -1006,7 +1001,7 @@ k_lock(struct np *np, const uint8_t *p, size_t n,
 }
 
 static void
-k_data(struct np *np, const uint8_t *p, size_t n, uint64_t now)
+k_data(struct np *np, const uint8_t *p, size_t n)
 {
 	uint64_t off = get64(p + 5);
 	size_t len = n - R1_DATA_HDR - 4, slot;
@@ -1028,8 +1023,7 @@ k_data(struct np *np, const uint8_t *p, size_t n, uint64_t now)
 		K.gaps = 1;	/* what lies between was lost: ask at once */
 	if (off + len > K.hi)
 		K.hi = off + len;
-	(void)now;
-	k_advance(np);
+	k_advance();
 }
 
 /*
@@ -1044,11 +1038,10 @@ k_limit(void)
 
 /* Move the contiguous mark over what has arrived. */
 static void
-k_advance(struct np *np)
+k_advance(void)
 {
 	size_t slot, len;
 
-	(void)np;
 	for (;;) {
 		slot = (size_t)(K.ack / K.B % K.nblk);
 		if (!K.have[slot])
@@ -1234,7 +1227,7 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			    "start", addrstr(from), get32(p + 1));
 			return;
 		}
-		k_lock(np, p, n, from);
+		k_lock(np, p, from);
 	}
 	if (!sameaddr(from, &K.srv) || get32(p + 1) != K.session) {
 		np->foreign++;
@@ -1272,7 +1265,7 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			goto junk;
 		if (K.phase != K_TX)
 			break;
-		k_data(np, p, n, now);
+		k_data(np, p, n);
 		break;
 	case R1_EOT:
 		if (n != R1_EOT_LEN)
