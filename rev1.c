@@ -48,12 +48,15 @@
 #define RTT_MAX		(10 * SEC)	/* an older echo is no sample */
 
 /* Rate control. */
-#define RATE_INIT	200e6		/* bit/s to start with */
+#define RATE_INIT	1e9		/* bit/s to start with */
 #define RATE_MIN	10e6
 #define RATE_MAX	100e9
-#define LOSS_HIGH	0.06		/* smoothed loss above: slow down */
-#define LOSS_LOW	0.03		/* below: speed up */
-#define BURST		(64 * 1024)	/* bytes sent back to back, at most */
+#define LOSS_HIGH	0.04		/* smoothed loss above: slow down */
+#define LOSS_LOW	0.02		/* below: speed up */
+#define LOSS_HEAVY	0.25		/* one client alone above: slow down */
+#define TOP_DECAY	0.9		/* per decision, of the best rate sent */
+#define BURST		(64 * 1024)	/* bytes the pacer waits to send */
+#define BURST_MAX	(256 * 1024)	/* a late wakeup sends its due up to */
 #define OUT_CHUNK	(1024 * 1024)	/* client writes at least this */
 #define OUT_PIECE	(256 * 1024)	/* and this much per loop, at most */
 #define OUT_WAIT	50000		/* or what it has, after this long */
@@ -81,6 +84,7 @@ struct r1client {
 	uint64_t	 moved;		/* its ack last advanced */
 	uint32_t	 rcvd, missed;	/* its counters, last reported */
 	uint32_t	 rcvd0, missed0;	/* at the last rate decision */
+	int		 fresh;		/* it reported since that decision */
 	double		 loss;		/* smoothed over decisions */
 	uint64_t	 bytes;
 	char		 why[96];
@@ -118,6 +122,7 @@ struct r1server {
 	int		 slowstart;
 	int		 cooling;	/* a cut was just made: wait */
 	uint64_t	 sent_bytes;
+	double		 sent_top;	/* bit/s, best lately */
 
 	uint64_t	 npkt, nrtx;	/* new blocks, repeats */
 	uint8_t		*tx;		/* packets being assembled */
@@ -415,6 +420,7 @@ s_status(struct np *np, struct r1client *c, const uint8_t *p, size_t n,
 	c->room = room;
 	c->rcvd = get32(p + 21);
 	c->missed = get32(p + 25);
+	c->fresh = 1;
 	c->bytes = ack;
 	hold = c->rtt.srtt / 2 > HOLDOFF_MIN ? c->rtt.srtt / 2 : HOLDOFF_MIN;
 	for (i = 0; i < nr; i++) {
@@ -490,8 +496,8 @@ s_pump(struct np *np, uint64_t now)
 		return;
 	S.tokens += (double)(now - S.refill) * S.rate / 8e6;
 	S.refill = now;
-	if (S.tokens > 2 * BURST)	/* a late wakeup keeps its due */
-		S.tokens = 2 * BURST;
+	if (S.tokens > BURST_MAX)	/* a late wakeup keeps its due */
+		S.tokens = BURST_MAX;
 
 	limit = UINT64_MAX;
 	for (i = 0; i < S.ncl; i++)
@@ -556,15 +562,22 @@ s_pump(struct np *np, uint64_t now)
 }
 
 /*
- * Rate: halve the step into loss, grow while clean.  The loss a client
- * sees is what it missed of what it should have had since last time.
+ * Rate: cut it when the clients lose much, grow it while they lose
+ * little.  Loss that every client sees comes from a link they share (the
+ * server's port, a switch) overflowing: that is congestion, the rate's
+ * business.  Loss one client sees alone is its own (a bad cable, a busy
+ * host): slowing the whole room would not cure it, and its repeats go
+ * to the group once whoever else asks.  So the signal is the smallest
+ * smoothed loss among the clients, unless one loses more than LOSS_HEAVY:
+ * that client is being flooded and speaks for itself.
  */
 static void
 s_control(struct np *np, uint64_t now)
 {
 	uint64_t span = now - S.ctl_at, rtt = 0;
-	double loss = 0, l, d, sent;
+	double least = 1, most = 0, loss, l, d, sent, top;
 	unsigned i;
+	int stale;
 	struct r1client *c;
 
 	for (i = 0; i < S.ncl; i++)
@@ -572,45 +585,60 @@ s_control(struct np *np, uint64_t now)
 			rtt = S.cl[i].rtt.srtt;
 	if (span < CTL_MIN || span < 4 * rtt)
 		return;
-	for (i = 0, d = 0; i < S.ncl; i++) {
+	for (i = 0, d = 0, stale = 0; i < S.ncl; i++) {
 		c = &S.cl[i];
-		if (c->alive && (double)(uint32_t)(c->rcvd - c->rcvd0) > d)
+		if (!c->alive || c->done)
+			continue;
+		if ((double)(uint32_t)(c->rcvd - c->rcvd0) > d)
 			d = (double)(uint32_t)(c->rcvd - c->rcvd0);
+		if (!c->fresh)
+			stale = 1;
 	}
-	if (d < CTL_PKTS && span < 10 * CTL_MIN)
-		return;			/* too few packets to judge */
+	/* Judge on news from every client, and on enough packets. */
+	if ((stale || d < CTL_PKTS) && span < 10 * CTL_MIN)
+		return;
 	for (i = 0; i < S.ncl; i++) {
 		c = &S.cl[i];
-		if (!c->alive)
+		if (!c->alive || c->done)
 			continue;
 		/*
 		 * Smoothed: a burst (a lost GRO train of 44 packets) in
-		 * one interval is not yet a loss rate.
+		 * one interval is not yet a loss rate.  Reset at a cut:
+		 * the loss before it says nothing of the new rate.
 		 */
 		d = (double)(uint32_t)(c->rcvd - c->rcvd0) +
 		    (double)(uint32_t)(c->missed - c->missed0);
 		if (d >= 20) {
 			l = (double)(uint32_t)(c->missed - c->missed0) / d;
-			c->loss = 0.75 * c->loss + 0.25 * l;
+			c->loss = 0.5 * c->loss + 0.5 * l;
 		}
-		if (c->loss > loss)
-			loss = c->loss;
+		if (c->loss < least)
+			least = c->loss;
+		if (c->loss > most)
+			most = c->loss;
 		c->rcvd0 = c->rcvd;
 		c->missed0 = c->missed;
+		c->fresh = 0;
 	}
+	loss = most > LOSS_HEAVY ? most : least < 1 ? least : 0;
 	sent = (double)(S.sent_bytes - S.ctl_bytes) * 8e6 / (double)span;
+	/* What the link took lately: one slow interval is no measure. */
+	S.sent_top = sent > S.sent_top * TOP_DECAY ? sent :
+	    S.sent_top * TOP_DECAY;
 	if (S.cooling) {
 		S.cooling = 0;		/* the last cut shows only now */
 	} else if (loss > LOSS_HIGH) {
 		S.rate *= loss > 4 * LOSS_HIGH ? 0.5 : 0.8;
 		S.slowstart = 0;
 		S.cooling = 1;
+		for (i = 0; i < S.ncl; i++)
+			S.cl[i].loss = 0;
 	} else if (loss < LOSS_LOW) {
 		S.rate *= S.slowstart ? 2.0 : 1.05;
 		/* Not far past what the link took: no burst when it opens. */
-		if (sent > 0 && S.rate > 1.5 * sent && S.rate > RATE_INIT)
-			S.rate = 1.5 * sent > RATE_INIT ? 1.5 * sent :
-			    RATE_INIT;
+		top = (S.slowstart ? 2.0 : 1.5) * S.sent_top;
+		if (top > 0 && S.rate > top)
+			S.rate = top > RATE_INIT ? top : RATE_INIT;
 	} else
 		S.slowstart = 0;
 	if (S.rate < RATE_MIN)
@@ -618,7 +646,8 @@ s_control(struct np *np, uint64_t now)
 	if (S.rate > S.cap)
 		S.rate = S.cap;
 	if (loss > 0)
-		debug(np, "loss %.1f%%, rate %.0f Mbit/s", loss * 100,
+		debug(np, "loss %.1f%% (least %.1f%%, most %.1f%%), rate "
+		    "%.0f Mbit/s", loss * 100, least * 100, most * 100,
 		    S.rate / 1e6);
 	S.ctl_at = now;
 	S.ctl_bytes = S.sent_bytes;
