@@ -53,6 +53,8 @@
 #define RATE_MAX	100e9
 #define LOSS_HIGH	0.04		/* smoothed loss above: slow down */
 #define LOSS_LOW	0.02		/* below: speed up */
+#define CUT_LEAST	0.95		/* a cut keeps this much, at most */
+#define CUT_MOST	0.5		/* and this much, at least */
 #define LOSS_HEAVY	0.25		/* one client alone above: slow down */
 #define TOP_DECAY	0.9		/* per decision, of the best rate sent */
 #define BURST		(64 * 1024)	/* bytes the pacer waits to send */
@@ -575,7 +577,7 @@ static void
 s_control(struct np *np, uint64_t now)
 {
 	uint64_t span = now - S.ctl_at, rtt = 0;
-	double least = 1, most = 0, loss, l, d, sent, top;
+	double least = 1, most = 0, loss, l, d, sent, top, through;
 	unsigned i;
 	int stale;
 	struct r1client *c;
@@ -628,7 +630,10 @@ s_control(struct np *np, uint64_t now)
 	if (S.cooling) {
 		S.cooling = 0;		/* the last cut shows only now */
 	} else if (loss > LOSS_HIGH) {
-		S.rate *= loss > 4 * LOSS_HIGH ? 0.5 : 0.8;
+		/* To what got through: the narrow link's rate. */
+		through = sent * (1 - loss);
+		S.rate = through > CUT_LEAST * S.rate ? CUT_LEAST * S.rate :
+		    through < CUT_MOST * S.rate ? CUT_MOST * S.rate : through;
 		S.slowstart = 0;
 		S.cooling = 1;
 		for (i = 0; i < S.ncl; i++)
