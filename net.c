@@ -42,6 +42,7 @@ static int	 gso_ok = 1;		/* the kernel takes UDP_SEGMENT */
 
 static int	 udp_socket(void);
 static void	 bind_port(int, struct in_addr, unsigned);
+static int	 route_src(struct in_addr, struct in_addr *);
 static int	 find_iface(struct net *, const struct opts *, struct in_addr *);
 static void	 set_int(int, int, int, int, const char *);
 static void	 set_bufs(int);
@@ -94,44 +95,100 @@ bind_port(int fd, struct in_addr a, unsigned port)
 }
 
 /*
- * Find the interface named by -i, or else the first one that is up, not
- * loopback, and has an IPv4 address able to broadcast (or multicast with
- * -m).  Fills ifname and ifaddr; the broadcast address goes to *bcast.
- * Returns -1 when nothing fits.
+ * The source address the kernel would use towards dst: connecting a UDP
+ * socket looks up the route and sends nothing.  Returns -1 without one.
+ */
+static int
+route_src(struct in_addr dst, struct in_addr *src)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int fd, r = -1;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr = dst;
+	sin.sin_port = htons(DEF_PORT);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0 &&
+	    sin.sin_addr.s_addr != htonl(INADDR_ANY)) {
+		*src = sin.sin_addr;
+		r = 0;
+	}
+	close(fd);
+	return r;
+}
+
+/*
+ * Find the interface named by -i.  Without -i, of the interfaces that
+ * are up, not loopback, and have an IPv4 address able to broadcast (or
+ * multicast with -m), take the one the kernel routes the group to (with
+ * -m) or the default route goes through; else the first that is running
+ * (has a carrier); else the first.  Fills ifname, ifaddr and ifwhy; the
+ * broadcast address goes to *bcast.  Returns -1 when nothing fits.
  */
 static int
 find_iface(struct net *n, const struct opts *o, struct in_addr *bcast)
 {
-	struct ifaddrs *ifa, *i;
+	struct ifaddrs *ifa, *i, *pick = NULL;
+	struct in_addr src, dst;
+	const struct in_addr *a;
 	unsigned need;
-	int found = -1;
+	int rank, best = 0, routed;
 
 	if (getifaddrs(&ifa) == -1)
 		err(1, "getifaddrs");
 	need = IFF_UP | (o->multicast ? IFF_MULTICAST : IFF_BROADCAST);
+	src.s_addr = htonl(INADDR_ANY);
+	/* Any unicast address off the LAN shows the default route. */
+	dst.s_addr = o->multicast ? o->group.s_addr : htonl(0xC0000201);
+	routed = o->iface == NULL && route_src(dst, &src) == 0;
 	for (i = ifa; i != NULL; i = i->ifa_next) {
 		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
 			continue;
+		a = &((struct sockaddr_in *)i->ifa_addr)->sin_addr;
 		if (o->iface != NULL) {
 			if (strcmp(i->ifa_name, o->iface) != 0)
 				continue;
+			rank = 4;
 		} else if ((i->ifa_flags & need) != need ||
 		    (i->ifa_flags & IFF_LOOPBACK))
 			continue;
-		snprintf(n->ifname, sizeof(n->ifname), "%s", i->ifa_name);
-		n->ifaddr = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+		else if (routed && a->s_addr == src.s_addr)
+			rank = 3;
+		else if (i->ifa_flags & IFF_RUNNING)
+			rank = 2;
+		else
+			rank = 1;
+		if (rank > best) {
+			best = rank;
+			pick = i;
+		}
+	}
+	if (pick != NULL) {
+		snprintf(n->ifname, sizeof(n->ifname), "%s", pick->ifa_name);
+		n->ifaddr = ((struct sockaddr_in *)pick->ifa_addr)->sin_addr;
 		bcast->s_addr = INADDR_NONE;
-		if ((i->ifa_flags & IFF_BROADCAST) && i->ifa_broadaddr != NULL)
+		if ((pick->ifa_flags & IFF_BROADCAST) &&
+		    pick->ifa_broadaddr != NULL)
 			*bcast = ((struct sockaddr_in *)
-			    i->ifa_broadaddr)->sin_addr;
-		found = 0;
-		break;
+			    pick->ifa_broadaddr)->sin_addr;
+		if (best == 4)
+			n->ifwhy = "named with -i";
+		else if (best == 3)
+			n->ifwhy = o->multicast ? "the group's route" :
+			    "the default route's";
+		else
+			n->ifwhy = best == 2 ? "the first up and running" :
+			    "the first up, though without a carrier";
 	}
 	freeifaddrs(ifa);
-	if (found == -1 && o->iface != NULL)
+	if (pick == NULL && o->iface != NULL)
 		errx(1, "interface %s not found or without an IPv4 address",
 		    o->iface);
-	return found;
+	return pick == NULL ? -1 : 0;
 }
 
 void
@@ -241,7 +298,7 @@ net_recvbatch(int fd, struct rxbatch *b)
 	if (n == -1) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK &&
 		    errno != ECONNREFUSED)
-			warn("recvmmsg");
+			np_warnx("recvmmsg: %s", strerror(errno));
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
@@ -371,7 +428,8 @@ send_warn(const struct sockaddr_in *to)
 	int e = errno;
 
 	if (e > 0 && e < 256 && said[e]++ == 0)
-		warn("send to %s (said once)", addrstr(to));
+		np_warnx("send to %s: %s (said once)", addrstr(to),
+		    strerror(e));
 	errno = e;
 }
 

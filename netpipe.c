@@ -7,6 +7,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <netinet/in.h>
@@ -16,6 +18,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <linux/fs.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -29,22 +32,70 @@
 
 #define OUTBUF		(256 * 1024)	/* stdout is written in these */
 #define RECV_ROUNDS	8		/* recvmmsg batches per wakeup and socket */
+#define DRAW_TTY	250000		/* µs: progress redrawn on a terminal */
+#define DRAW_LOG	1000000		/* progress lines (-P) to a file */
+#define WATCH		1000000		/* -v sums up repeats and junk */
 
-enum { OPT_FIRST_SEQ = 256, OPT_TTL, OPT_WINDOW };
+enum { OPT_FIRST_SEQ = 256, OPT_TTL, OPT_WINDOW, OPT_STATS };
 
 static void	 usage(int);
 static unsigned long long number(const char *, const char *,
 		    unsigned long long, unsigned long long);
 static unsigned long long bitrate(const char *);
 static void	 parse(struct opts *, int, char **);
+static void	 say(const char *, va_list);
 static void	 onsignal(int);
+static int	 insize(int, uint64_t *);
+static const char *human(char *, size_t, double);
+static const char *clock_str(char *, size_t, double);
+static void	 addf(char *, size_t, size_t *, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+static void	 draw(const struct np *, const struct tally *, uint64_t);
+static void	 undraw(void);
+static void	 watch(struct np *, const struct tally *, uint64_t);
+static void	 tick(struct np *, const struct role *, uint64_t);
 static int	 run(struct np *, const struct role *);
+static void	 summary(struct np *, const struct role *);
+static void	 json_str(FILE *, const char *);
+static int	 stats(const struct np *, const struct role *);
+static void	 stats_atexit(void);
 static int	 write_all(const uint8_t *, size_t);
 
 static volatile sig_atomic_t gotsig;
 static uint8_t	 outbuf[OUTBUF];
 static size_t	 outlen;
 static int	 outclosed;
+
+/* The progress line. */
+static struct {
+	int		 on;		/* -P, or a terminal in the foreground */
+	int		 forced;	/* -P */
+	int		 tty;		/* redraw in place on a terminal */
+	int		 shown;		/* a line is on the terminal now */
+	int		 sized;		/* the input's size is known */
+	uint64_t	 size;
+	uint64_t	 at, bytes;	/* the last draw */
+	double		 rate;		/* bytes/s, smoothed over draws */
+} prog;
+
+/* What the loop looks at now and then, besides the role's timers. */
+static struct {
+	uint64_t	 next;		/* the next tick */
+	uint64_t	 draw;		/* the next progress draw */
+	uint64_t	 look;		/* the next -v sum and hint */
+	uint64_t	 repeats, junk, foreign;	/* at the last sum */
+	int		 hinted;	/* said what to check */
+} tk;
+
+/* The end of the run, for the summary and --stats. */
+static struct {
+	FILE		*f;		/* --stats */
+	int		 written;
+	struct np	*np;
+	const struct role *role;
+	uint64_t	 end;		/* µs, the loop ended */
+	char		 error[256];	/* the first fatal error */
+} fin;
 
 static const struct option longopts[] = {
 	{ "server",	no_argument,		NULL, 's' },
@@ -64,6 +115,8 @@ static const struct option longopts[] = {
 	{ "rate",	required_argument,	NULL, 'r' },
 	{ "ttl",	required_argument,	NULL, OPT_TTL },
 	{ "window",	required_argument,	NULL, OPT_WINDOW },
+	{ "progress",	no_argument,		NULL, 'P' },
+	{ "stats",	required_argument,	NULL, OPT_STATS },
 	{ "quiet",	no_argument,		NULL, 'q' },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
@@ -77,11 +130,12 @@ usage(int status)
 	FILE *f = status == 0 ? stdout : stderr;
 
 	fprintf(f,
-"usage: netpipe -s [-01qv] [-b bytes] [-i interface] [-l label]\n"
+"usage: netpipe -s [-01Pqv] [-b bytes] [-i interface] [-l label]\n"
 "               [-m group | -u host] [-n clients] [-p port] [-r rate]\n"
-"               [-t seconds] [--ttl hops] [-w seconds] [--window bytes]\n"
-"       netpipe -c [-0qv] [-i interface] [-l label] [-m group] [-p port]\n"
-"               [-t seconds]\n"
+"               [--stats file] [-t seconds] [--ttl hops] [-w seconds]\n"
+"               [--window bytes]\n"
+"       netpipe -c [-0Pqv] [-i interface] [-l label] [-m group] [-p port]\n"
+"               [--stats file] [-t seconds]\n"
 "       netpipe -h | -V\n");
 	exit(status);
 }
@@ -150,7 +204,7 @@ parse(struct opts *o, int argc, char **argv)
 	o->window = DEF_WINDOW;
 
 	opterr = 0;			/* our messages, not getopt's */
-	while ((ch = getopt_long(argc, argv, ":01b:chi:l:m:n:p:qr:st:u:vVw:",
+	while ((ch = getopt_long(argc, argv, ":01b:chi:l:m:n:Pp:qr:st:u:vVw:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -226,6 +280,16 @@ parse(struct opts *o, int argc, char **argv)
 		case OPT_FIRST_SEQ:
 			o->first_seq = number("first sequence number", optarg,
 			    0, UINT32_MAX);
+			break;
+		case 'P':
+			o->progress = 1;
+			break;
+		case OPT_STATS:
+			if (*optarg == '\0') {
+				warnx("--stats needs a file name");
+				usage(2);
+			}
+			o->stats = optarg;
 			break;
 		case 'q':
 			o->verbose = -1;
@@ -310,6 +374,14 @@ now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/* Every message goes out here: on a line of its own, not the progress's. */
+static void
+say(const char *fmt, va_list ap)
+{
+	undraw();
+	vwarnx(fmt, ap);
+}
+
 /* A message for the operator, unless -q. */
 void
 info(const struct np *np, const char *fmt, ...)
@@ -319,7 +391,7 @@ info(const struct np *np, const char *fmt, ...)
 	if (np->o->verbose < 0)
 		return;
 	va_start(ap, fmt);
-	vwarnx(fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
 }
 
@@ -332,7 +404,18 @@ debug(const struct np *np, const char *fmt, ...)
 	if (np->o->verbose < 1)
 		return;
 	va_start(ap, fmt);
-	vwarnx(fmt, ap);
+	say(fmt, ap);
+	va_end(ap);
+}
+
+/* A warning or an error that is not the end of the run: always said. */
+void
+np_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(fmt, ap);
 	va_end(ap);
 }
 
@@ -342,8 +425,13 @@ np_fail(struct np *np, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (fin.error[0] == '\0') {
+		va_start(ap, fmt);
+		vsnprintf(fin.error, sizeof(fin.error), fmt, ap);
+		va_end(ap);
+	}
 	va_start(ap, fmt);
-	vwarnx(fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
 	(void)out_close();
 	np->status = 1;
@@ -456,6 +544,247 @@ onsignal(int sig)
 }
 
 /*
+ * The bytes left to read from fd when it is a regular file or a block
+ * device (BLKGETSIZE64, Linux), for the progress line; -1 for a pipe or
+ * anything else whose end is not known before it comes.
+ */
+static int
+insize(int fd, uint64_t *size)
+{
+	struct stat st;
+	uint64_t n;
+	off_t at;
+
+	if (fstat(fd, &st) == -1)
+		return -1;
+	if (S_ISREG(st.st_mode))
+		n = (uint64_t)st.st_size;
+	else if (!S_ISBLK(st.st_mode) || ioctl(fd, BLKGETSIZE64, &n) == -1)
+		return -1;
+	if ((at = lseek(fd, 0, SEEK_CUR)) > 0)
+		n = (uint64_t)at < n ? n - (uint64_t)at : 0;
+	*size = n;
+	return 0;
+}
+
+/* Bytes in decimal units, as the rates: "1.5 GB". */
+static const char *
+human(char *buf, size_t len, double v)
+{
+	static const char *unit[] = { "B", "kB", "MB", "GB", "TB", "PB" };
+	unsigned u = 0;
+
+	while (v >= 1000 && u < 5) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, len, u == 0 ? "%.0f %s" : "%.1f %s", v, unit[u]);
+	return buf;
+}
+
+/* Seconds as m:ss or h:mm:ss. */
+static const char *
+clock_str(char *buf, size_t len, double secs)
+{
+	unsigned long long s;
+
+	s = secs > 0 && secs < 1e9 ? (unsigned long long)secs : 0;
+
+	if (s >= 3600)
+		snprintf(buf, len, "%llu:%02llu:%02llu", s / 3600,
+		    s / 60 % 60, s % 60);
+	else
+		snprintf(buf, len, "%llu:%02llu", s / 60, s % 60);
+	return buf;
+}
+
+/* Append to the string in buf (size bytes, strlen *n), cut if full. */
+static void
+addf(char *buf, size_t size, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*n + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(buf + *n, size - *n, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*n = *n + (size_t)k < size ? *n + (size_t)k : size - 1;
+}
+
+/*
+ * The progress line: one write(2) of one line.  On a terminal it is
+ * redrawn in place ("\r...\033[K"), cut to the terminal's width, and only
+ * while netpipe is in the foreground (unless -P); to anything else (-P)
+ * it is a plain line, a new one each time.
+ */
+static void
+draw(const struct np *np, const struct tally *t, uint64_t now)
+{
+	const struct opts *o = np->o;
+	char line[256], b[32], c[32];
+	struct winsize ws;
+	double el, dt, avg;
+	size_t n = 0, sz = sizeof(line) - 4;	/* room for \033[K or \n */
+	ssize_t w;
+
+	if (!prog.forced && tcgetpgrp(STDERR_FILENO) != getpgrp())
+		return;			/* a background job keeps quiet */
+	if (prog.tty)
+		addf(line, sz, &n, "\r");
+	addf(line, sz, &n, "netpipe: ");
+	if (np->began == 0) {
+		el = (double)(now - np->start) / 1e6;
+		if (o->server)
+			addf(line, sz, &n, "waiting for clients: "
+			    "%u of %u", t->nalive, o->nclients);
+		else
+			addf(line, sz, &n, "waiting for a server");
+		addf(line, sz, &n, ", %s",
+		    clock_str(b, sizeof(b), el));
+	} else {
+		el = (double)(now - np->began) / 1e6;
+		if (prog.at < np->began) {	/* the first since the start */
+			prog.at = np->began;
+			prog.bytes = 0;
+		}
+		/* The rate since the last draw, smoothed over a few. */
+		dt = (double)(now - prog.at) / 1e6;
+		if (dt > 0 && t->bytes >= prog.bytes)
+			prog.rate = (prog.rate == 0 ? 0 : 0.5 * prog.rate) +
+			    (prog.rate == 0 ? 1 : 0.5) *
+			    (double)(t->bytes - prog.bytes) / dt;
+		addf(line, sz, &n, "%s",
+		    human(b, sizeof(b), (double)t->bytes));
+		if (prog.sized)
+			addf(line, sz, &n, " of %s (%u%%)",
+			    human(c, sizeof(c), (double)prog.size),
+			    prog.size == 0 || t->bytes >= prog.size ? 100 :
+			    (unsigned)(100 * (double)t->bytes / prog.size));
+		addf(line, sz, &n, ", %s/s",
+		    human(b, sizeof(b), prog.rate));
+		avg = el > 0 ? (double)t->bytes / el : 0;
+		if (prog.sized && avg > 0 && t->bytes < prog.size)
+			addf(line, sz, &n, ", ETA %s",
+			    clock_str(b, sizeof(b),
+			    (double)(prog.size - t->bytes) / avg));
+		else
+			addf(line, sz, &n, ", %s",
+			    clock_str(b, sizeof(b), el));
+		if (o->server)
+			addf(line, sz, &n, ", %u client%s, "
+			    "%u dropped, %.2f%% repeated", t->nalive,
+			    t->nalive == 1 ? "" : "s", t->npeers - t->nalive,
+			    t->blocks ? 100.0 * t->repeats / t->blocks : 0.0);
+	}
+	prog.at = now;
+	prog.bytes = t->bytes;
+	if (prog.tty) {
+		/* Never wider than the terminal: a wrapped line scrolls. */
+		if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 &&
+		    ws.ws_col > 10 && n > ws.ws_col)
+			n = ws.ws_col;	/* the \r and ws_col - 1 characters */
+		memcpy(line + n, "\033[K", 3);
+		n += 3;
+		prog.shown = 1;
+	} else
+		line[n++] = '\n';
+	w = write(STDERR_FILENO, line, n);
+	(void)w;			/* a lost progress line is no error */
+}
+
+/* Clear the progress line, so that a message starts on a clean line. */
+static void
+undraw(void)
+{
+	ssize_t w;
+
+	if (!prog.shown)
+		return;
+	prog.shown = 0;
+	w = write(STDERR_FILENO, "\r\033[K", 4);
+	(void)w;
+}
+
+/*
+ * Once a second: with -v, the repeats and the junk since the last look
+ * (one line each, not one per packet); and once, if nothing has
+ * answered within the timeout, what to check.
+ */
+static void
+watch(struct np *np, const struct tally *t, uint64_t now)
+{
+	const struct opts *o = np->o;
+	char what[64];
+
+	if (t->repeats > tk.repeats)
+		debug(np, "repeated %llu blocks in the last second",
+		    (unsigned long long)(t->repeats - tk.repeats));
+	if (np->junk > tk.junk || np->foreign > tk.foreign)
+		debug(np, "ignored %llu malformed and %llu foreign datagrams "
+		    "in the last second",
+		    (unsigned long long)(np->junk - tk.junk),
+		    (unsigned long long)(np->foreign - tk.foreign));
+	tk.repeats = t->repeats;
+	tk.junk = np->junk;
+	tk.foreign = np->foreign;
+
+	if (tk.hinted || np->began != 0 ||
+	    now - np->start < secs(o->timeout))
+		return;
+	tk.hinted = 1;
+	if (o->server) {
+		if (t->npeers == 0)
+			snprintf(what, sizeof(what), "no client has answered");
+		else
+			snprintf(what, sizeof(what), "%u of %u clients have "
+			    "answered", t->npeers, o->nclients);
+		info(np, "%s in %u s; pinging %s on %s: is %s running, "
+		    "with the same -p%s and revision?  Is UDP %u open on "
+		    "the clients and UDP %u here?", what, o->timeout,
+		    addrstr(&np->net.dst),
+		    np->net.ifname[0] ? np->net.ifname : "the routed interface",
+		    t->npeers ? "every client" : "a client",
+		    o->multicast ? ", -m" : "", o->port, o->port + 1);
+		return;
+	}
+	if (o->multicast)
+		snprintf(what, sizeof(what), "group %s on %s",
+		    inet_ntoa(o->group), np->net.ifname);
+	else
+		snprintf(what, sizeof(what), "broadcast or unicast");
+	info(np, "no server heard in %u s on UDP port %u (%s): is the server "
+	    "running, with the same -p%s and revision?  Is UDP %u open here "
+	    "and UDP %u on the server?%s", o->timeout, o->port, what,
+	    o->multicast ? ", -m" : "", o->port, o->port + 1,
+	    np->foreign ? "  Datagrams from other servers were ignored: "
+	    "another label, session or revision?" : "");
+}
+
+/* Between the role's timers: the progress line, -v sums, the hint. */
+static void
+tick(struct np *np, const struct role *r, uint64_t now)
+{
+	struct tally t;
+
+	if (now < tk.next)
+		return;
+	memset(&t, 0, sizeof(t));
+	r->tally(np, &t);
+	if (prog.on && now >= tk.draw) {
+		draw(np, &t, now);
+		tk.draw = now + (prog.tty ? DRAW_TTY : DRAW_LOG);
+	}
+	if (now >= tk.look) {
+		watch(np, &t, now);
+		tk.look = now + WATCH;
+	}
+	tk.next = prog.on && tk.draw < tk.look ? tk.draw : tk.look;
+}
+
+/*
  * The one event loop of every role: wait for a datagram, for standard
  * input when the role wants data, or for the role's next deadline.
  */
@@ -483,7 +812,10 @@ run(struct np *np, const struct role *r)
 		r->timer(np, now);
 		if (np->done)
 			break;
+		tick(np, r, now);
 		dl = r->deadline(np);
+		if (dl > tk.next)
+			dl = tk.next;
 		now = now_us();
 		dl = dl > now ? dl - now : 0;
 		ts.tv_sec = dl / 1000000;
@@ -533,11 +865,187 @@ run(struct np *np, const struct role *r)
 		if (in && !np->done && pfd[nfd].revents)
 			r->input(np);
 	}
+	fin.end = now_us();
 	if (np->junk || np->foreign)
 		debug(np, "ignored %llu malformed and %llu foreign datagrams",
 		    (unsigned long long)np->junk,
 		    (unsigned long long)np->foreign);
 	return np->status;
+}
+
+/*
+ * The end of a run: bytes, seconds and rate; on the server a line for
+ * each client.  Dropped clients are named even with -q: they make the
+ * exit status 3.
+ */
+static void
+summary(struct np *np, const struct role *r)
+{
+	struct tally t;
+	struct peer p;
+	double secs, rate;
+	unsigned i, ndone = 0;
+
+	undraw();
+	if (np->began == 0)
+		return;			/* nothing was sent: the error says */
+	memset(&t, 0, sizeof(t));
+	r->tally(np, &t);
+	secs = (double)((np->ended ? np->ended : fin.end) - np->began) / 1e6;
+	rate = secs > 0 ? (double)t.bytes / secs / 1e6 : 0.0;
+	if (!np->o->server) {
+		if (np->status == 0)
+			info(np, "received %llu bytes in %.2f s (%.2f MB/s)",
+			    (unsigned long long)t.bytes, secs, rate);
+		else
+			info(np, "incomplete: %llu bytes written in %.2f s "
+			    "(%.2f MB/s)", (unsigned long long)t.bytes, secs,
+			    rate);
+		return;
+	}
+	for (i = 0; i < t.npeers; i++) {
+		memset(&p, 0, sizeof(p));
+		r->peer(np, i, &p);
+		ndone += p.result == PEER_DONE;
+	}
+	if (np->status != 1)
+		info(np, "sent %llu bytes in %.2f s (%.2f MB/s) to %u "
+		    "client%s, %.2f%% repeated", (unsigned long long)t.bytes,
+		    secs, rate, ndone, ndone == 1 ? "" : "s",
+		    t.blocks ? 100.0 * t.repeats / t.blocks : 0.0);
+	else
+		info(np, "stopped after %llu bytes confirmed in %.2f s "
+		    "(%.2f MB/s), %.2f%% repeated", (unsigned long long)t.bytes,
+		    secs, rate, t.blocks ? 100.0 * t.repeats / t.blocks : 0.0);
+	for (i = 0; i < t.npeers; i++) {
+		memset(&p, 0, sizeof(p));
+		r->peer(np, i, &p);
+		if (p.result == PEER_DONE)
+			info(np, "client %s: done, %llu bytes, round trip "
+			    "%.2f ms", addrstr(&p.addr),
+			    (unsigned long long)p.bytes, p.rtt / 1000.0);
+		else if (p.result == PEER_DROPPED)
+			np_warnx("client %s: dropped after %llu bytes: %s",
+			    addrstr(&p.addr), (unsigned long long)p.bytes,
+			    p.why);
+		else
+			info(np, "client %s: unfinished after %llu bytes",
+			    addrstr(&p.addr), (unsigned long long)p.bytes);
+	}
+}
+
+/* A JSON string, or null; what is not printable ASCII as \u00XX. */
+static void
+json_str(FILE *f, const char *s)
+{
+	const unsigned char *p;
+
+	if (s == NULL) {
+		fputs("null", f);
+		return;
+	}
+	putc('"', f);
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p >= 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			putc(*p, f);
+	putc('"', f);
+}
+
+/*
+ * --stats: one JSON object on one line (the man page has the schema).
+ * r is NULL when setup failed before a role was chosen.  Returns -1 if
+ * the file could not be written.
+ */
+static int
+stats(const struct np *np, const struct role *r)
+{
+	const struct opts *o = np->o;
+	FILE *f = fin.f;
+	struct tally t;
+	struct peer p;
+	uint64_t end;
+	double secs;
+	unsigned i;
+	int e;
+
+	if (f == NULL || fin.written)
+		return 0;
+	fin.written = 1;
+	memset(&t, 0, sizeof(t));
+	if (r != NULL)
+		r->tally((struct np *)np, &t);
+	end = fin.end ? fin.end : now_us();
+	secs = np->began ? (double)((np->ended ? np->ended : end) -
+	    np->began) / 1e6 : 0.0;
+	fprintf(f, "{\"netpipe\":\"%s\",\"role\":\"%s\",\"protocol\":%d,"
+	    "\"label\":", NP_VERSION, o->server ? "server" : "client", o->rev);
+	json_str(f, o->label);
+	fputs(",\"interface\":", f);
+	json_str(f, np->net.ifname[0] ? np->net.ifname : NULL);
+	if (o->server) {
+		fputs(",\"destination\":", f);
+		json_str(f, np->net.dst.sin_family == AF_INET ?
+		    addrstr(&np->net.dst) : NULL);
+		if (prog.sized)
+			fprintf(f, ",\"size\":%llu",
+			    (unsigned long long)prog.size);
+		else
+			fputs(",\"size\":null", f);
+	} else {
+		fputs(",\"server\":", f);
+		memset(&p, 0, sizeof(p));
+		if (t.npeers > 0)
+			r->peer((struct np *)np, 0, &p);
+		json_str(f, t.npeers > 0 ? addrstr(&p.addr) : NULL);
+	}
+	fprintf(f, ",\"bytes\":%llu,\"seconds\":%.3f,\"elapsed\":%.3f,"
+	    "\"rate_bytes_per_s\":%.0f", (unsigned long long)t.bytes, secs,
+	    np->start ? (double)(end - np->start) / 1e6 : 0.0,
+	    secs > 0 ? (double)t.bytes / secs : 0.0);
+	if (o->server)
+		fprintf(f, ",\"retransmit_pct\":%.3f", t.blocks ?
+		    100.0 * t.repeats / t.blocks : 0.0);
+	else
+		fputs(",\"retransmit_pct\":null", f);
+	fprintf(f, ",\"exit\":%d,\"error\":", np->done ? np->status : 1);
+	json_str(f, fin.error[0] ? fin.error : NULL);
+	fputs(",\"clients\":[", f);
+	for (i = 0; o->server && i < t.npeers; i++) {
+		memset(&p, 0, sizeof(p));
+		r->peer((struct np *)np, i, &p);
+		fprintf(f, "%s{\"address\":\"%s\",\"bytes_confirmed\":%llu,"
+		    "\"result\":\"%s\",\"reason\":", i ? "," : "",
+		    addrstr(&p.addr), (unsigned long long)p.bytes,
+		    p.result == PEER_DONE ? "done" : p.result == PEER_DROPPED ?
+		    "dropped" : "unfinished");
+		json_str(f, p.result == PEER_DROPPED ? p.why : NULL);
+		if (p.rtt)
+			fprintf(f, ",\"rtt_ms\":%.3f}", p.rtt / 1000.0);
+		else
+			fputs(",\"rtt_ms\":null}", f);
+	}
+	fputs("]}\n", f);
+	e = ferror(f);
+	if (fclose(f) == EOF || e) {
+		np_warnx("--stats %s: %s", o->stats,
+		    e ? "write error" : strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* A run that ends in err(3) still leaves its stats, exit 1. */
+static void
+stats_atexit(void)
+{
+	if (fin.error[0] == '\0' && !fin.np->done)
+		snprintf(fin.error, sizeof(fin.error), "failed; the message "
+		    "is on standard error");
+	(void)stats(fin.np, fin.role);
 }
 
 int
@@ -560,15 +1068,51 @@ main(int argc, char *argv[])
 
 	memset(&np, 0, sizeof(np));
 	np.o = &o;
+	fin.np = &np;
+	if (o.stats != NULL) {
+		if ((fin.f = fopen(o.stats, "w")) == NULL)
+			err(1, "--stats %s", o.stats);
+		atexit(stats_atexit);
+	}
+	/* Never read or write the terminal: no prompts, no binary mess. */
+	if (o.server && isatty(STDIN_FILENO))
+		errx(1, "standard input is a terminal: give the server a "
+		    "file or a pipe (netpipe -s < file)");
+	if (!o.server && isatty(STDOUT_FILENO))
+		errx(1, "standard output is a terminal: send the stream to "
+		    "a file or a pipe (netpipe -c > file)");
+	prog.forced = o.progress;
+	prog.tty = isatty(STDERR_FILENO);
+	prog.on = o.progress || (prog.tty && o.verbose >= 0);
+	if (o.server)
+		prog.sized = insize(STDIN_FILENO, &prog.size) == 0;
+
 	if (o.server)
 		net_server(&np.net, &o);
 	else
 		net_client(&np.net, &o);
-	np.start = now_us();
+	np.start = tk.draw = tk.next = now_us();
+	tk.look = np.start + WATCH;
+	if (o.iface == NULL && np.net.ifname[0] != '\0' &&
+	    (o.server || o.multicast))
+		info(&np, "interface %s (%s): %s; name another with -i",
+		    np.net.ifname, inet_ntoa(np.net.ifaddr), np.net.ifwhy);
+	if (!o.server && o.multicast)
+		info(&np, "waiting for a server: group %s, UDP port %u, on %s",
+		    inet_ntoa(o.group), o.port, np.net.ifname);
+	else if (!o.server)
+		info(&np, "waiting for a server: UDP port %u, broadcast or "
+		    "unicast", o.port);
 	if (o.rev == 0) {
 		rev0_init(&np);
-		return run(&np, o.server ? &rev0_server : &rev0_client);
+		fin.role = o.server ? &rev0_server : &rev0_client;
+	} else {
+		rev1_init(&np);
+		fin.role = o.server ? &rev1_server : &rev1_client;
 	}
-	rev1_init(&np);
-	return run(&np, o.server ? &rev1_server : &rev1_client);
+	run(&np, fin.role);
+	summary(&np, fin.role);
+	if (stats(&np, fin.role) == -1 && np.status == 0)
+		np.status = 1;
+	return np.status;
 }

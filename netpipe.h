@@ -201,6 +201,8 @@ struct opts {
 	unsigned	 ttl;		/* --ttl */
 	size_t		 window;	/* Rev. 1 window bytes */
 	int		 verbose;	/* -1 quiet, 0 normal, 1 verbose */
+	int		 progress;	/* -P */
+	const char	*stats;		/* --stats file */
 };
 
 /* The sockets and addresses of one run (net.c). */
@@ -210,6 +212,7 @@ struct net {
 	struct sockaddr_in dst;		/* server: group, broadcast or host */
 	struct in_addr	 ifaddr;	/* the interface's address */
 	char		 ifname[IF_NAMESIZE];
+	const char	*ifwhy;		/* how the interface was chosen */
 	unsigned	 sport;		/* the status port, host order */
 };
 
@@ -235,6 +238,8 @@ struct np {
 	int		 done;		/* the role has finished */
 	int		 status;	/* exit status once done */
 	uint64_t	 start;		/* µs, monotonic */
+	uint64_t	 began;		/* µs: seek phase over; 0 not yet */
+	uint64_t	 ended;		/* µs: a client has the whole stream */
 	uint64_t	 bytes;		/* stream bytes read or written */
 	uint64_t	 junk;		/* datagrams ignored as malformed */
 	uint64_t	 foreign;	/* datagrams from a stranger */
@@ -243,6 +248,30 @@ struct np {
 /* A peer's round trip and repeat time, in µs (RFC 6298's estimator). */
 struct rtt {
 	uint64_t	 srtt, rttvar, rto;
+};
+
+/*
+ * What a role reports to the progress line, the summary and --stats:
+ * its counters, and each peer (a server's clients, a client's server).
+ */
+struct tally {
+	uint64_t	 bytes;		/* server: confirmed by all;
+					   client: written */
+	uint64_t	 blocks;	/* server: data blocks sent */
+	uint64_t	 repeats;	/* server: sent again */
+	unsigned	 npeers;	/* admitted clients (client: 1 once
+					   it has found a server) */
+	unsigned	 nalive;	/* of them still in the transfer */
+};
+
+enum { PEER_ACTIVE, PEER_DONE, PEER_DROPPED };
+
+struct peer {
+	struct sockaddr_in addr;
+	uint64_t	 bytes;		/* confirmed (client: written) */
+	uint64_t	 rtt;		/* smoothed round trip, µs */
+	int		 result;	/* PEER_* */
+	const char	*why;		/* PEER_DROPPED: why */
 };
 
 /*
@@ -257,6 +286,8 @@ struct role {
 	int	 (*want_input)(struct np *);
 	void	 (*input)(struct np *);
 	void	 (*interrupt)(struct np *, int);
+	void	 (*tally)(struct np *, struct tally *);
+	void	 (*peer)(struct np *, unsigned, struct peer *);
 };
 
 /* netpipe.c */
@@ -265,6 +296,8 @@ void		 info(const struct np *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 debug(const struct np *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+void		 np_warnx(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
 int		 out_write(const void *, size_t);
 int		 out_direct(const void *, size_t);
 int		 out_flush(void);

@@ -134,6 +134,8 @@ static uint64_t	 s_deadline(struct np *);
 static int	 s_want_input(struct np *);
 static void	 s_input(struct np *);
 static void	 s_interrupt(struct np *, int);
+static void	 s_tally(struct np *, struct tally *);
+static void	 s_peer(struct np *, unsigned, struct peer *);
 
 /* Client. */
 static void	 k_send(struct np *, const uint8_t *, size_t);
@@ -146,13 +148,17 @@ static void	 k_packet(struct np *, int, const uint8_t *, size_t,
 static void	 k_timer(struct np *, uint64_t);
 static uint64_t	 k_deadline(struct np *);
 static void	 k_interrupt(struct np *, int);
+static void	 k_tally(struct np *, struct tally *);
+static void	 k_peer(struct np *, unsigned, struct peer *);
 
 const struct role rev0_server = {
-	s_packet, s_timer, s_deadline, s_want_input, s_input, s_interrupt
+	s_packet, s_timer, s_deadline, s_want_input, s_input, s_interrupt,
+	s_tally, s_peer
 };
 
 const struct role rev0_client = {
-	k_packet, k_timer, k_deadline, NULL, NULL, k_interrupt
+	k_packet, k_timer, k_deadline, NULL, NULL, k_interrupt,
+	k_tally, k_peer
 };
 
 /* CM_PING and CM_PONG carry the server's clock as seconds and µs. */
@@ -281,7 +287,7 @@ s_drop(struct np *np, struct client *c, uint64_t now, const char *fmt, ...)
 		debug(np, "client %s left: %s", addrstr(&c->addr), c->why);
 		return;
 	}
-	warnx("client %s dropped: %s", addrstr(&c->addr), c->why);
+	np_warnx("client %s dropped: %s", addrstr(&c->addr), c->why);
 	send_err(np, &c->addr, ERR_DROPPED, 0);
 	if (srv.chosen != -1 && c == &srv.cl[srv.chosen])
 		s_choose(np, now);
@@ -363,6 +369,7 @@ s_start_init(struct np *np, uint64_t now)
 	unsigned i;
 
 	srv.phase = S_INIT;
+	np->began = now;
 	for (i = 0; i < srv.ncl; i++)
 		s_arm(&srv.cl[i], now);
 	debug(np, "initialization phase, %u client%s", srv.nalive,
@@ -407,9 +414,7 @@ s_advance(struct np *np, uint64_t now)
 	uint64_t rto;
 
 	if (srv.phase != S_SEEK && srv.nalive == 0) {
-		warnx("no client left, giving up");
-		np->status = 1;
-		np->done = 1;
+		np_fail(np, "no client left, giving up");
 		return;
 	}
 	switch (srv.phase) {
@@ -504,26 +509,11 @@ s_repeat(struct np *np, struct client *c, uint64_t now)
 		c->backoff++;
 }
 
+/* Every live client confirmed the end; netpipe.c sums up. */
 static void
 s_finish(struct np *np)
 {
-	double t = (now_us() - np->start) / 1e6;
-	unsigned i, ndone = 0;
-
-	for (i = 0; i < srv.ncl; i++)
-		if (srv.cl[i].alive)
-			ndone++;
-	info(np, "sent %llu bytes in %.2f s (%.2f MB/s) to %u client%s, "
-	    "%llu repeats", (unsigned long long)np->bytes, t,
-	    t > 0 ? np->bytes / t / 1e6 : 0.0, ndone, ndone == 1 ? "" : "s",
-	    (unsigned long long)srv.retx);
-	for (i = 0; i < srv.ncl; i++)
-		if (!srv.cl[i].alive)
-			warnx("client %s: dropped after %llu bytes: %s",
-			    addrstr(&srv.cl[i].addr),
-			    (unsigned long long)srv.cl[i].bytes,
-			    srv.cl[i].why);
-	np->status = ndone == srv.ncl ? 0 : 3;
+	np->status = srv.nalive == srv.ncl ? 0 : 3;
 	np->done = 1;
 }
 
@@ -735,6 +725,7 @@ s_input(struct np *np)
 {
 	ssize_t r;
 	unsigned i;
+	int e;
 
 	if (srv.inoff > 0) {
 		memmove(srv.in, srv.in + srv.inoff, srv.inlen - srv.inoff);
@@ -745,12 +736,10 @@ s_input(struct np *np)
 	if (r == -1 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (r == -1) {
-		warn("stdin");
+		e = errno;
 		for (i = 0; i < ABORT_COPIES; i++)
-			send_err(np, &np->net.dst, ERR_INTERNAL,
-			    (uint32_t)errno);
-		np->status = 1;
-		np->done = 1;
+			send_err(np, &np->net.dst, ERR_INTERNAL, (uint32_t)e);
+		np_fail(np, "stdin: %s", strerror(e));
 		return;
 	}
 	if (r == 0)
@@ -768,9 +757,36 @@ s_interrupt(struct np *np, int sig)
 	for (i = 0; i < srv.ncl; i++)
 		if (srv.cl[i].alive)
 			send_err(np, &srv.cl[i].addr, ERR_ABORT, 0);
-	warnx("%s: transfer aborted, clients told to stop", strsignal(sig));
-	np->status = 1;
-	np->done = 1;
+	np_fail(np, "%s: transfer aborted, clients told to stop",
+	    strsignal(sig));
+}
+
+static void
+s_tally(struct np *np, struct tally *t)
+{
+	t->bytes = np->bytes;
+	t->blocks = srv.blocks + (srv.inflight ? 1 : 0);
+	t->repeats = srv.retx;
+	t->npeers = srv.ncl;
+	t->nalive = srv.nalive;
+}
+
+static void
+s_peer(struct np *np, unsigned i, struct peer *p)
+{
+	const struct client *c = &srv.cl[i];
+
+	(void)np;
+	p->addr = c->addr;
+	p->bytes = c->bytes;
+	p->rtt = c->rtt.srtt;
+	p->why = c->why;
+	if (!c->alive)
+		p->result = PEER_DROPPED;
+	else if (srv.phase == S_EOT && c->ok)
+		p->result = PEER_DONE;
+	else
+		p->result = PEER_ACTIVE;
 }
 
 /* ---- client ---------------------------------------------------------- */
@@ -856,7 +872,6 @@ static void
 k_eot(struct np *np, const uint8_t *p, size_t n, uint64_t now)
 {
 	uint8_t e[RXERR_LEN];
-	double t;
 	int r;
 
 	if (n == EOT_SEQ_LEN && get32(p + 1) - cli.expect > 1) {
@@ -880,10 +895,7 @@ k_eot(struct np *np, const uint8_t *p, size_t n, uint64_t now)
 			return;
 		}
 		cli.phase = K_END;
-		t = (now - np->start) / 1e6;
-		info(np, "received %llu bytes in %.2f s (%.2f MB/s)",
-		    (unsigned long long)np->bytes, t,
-		    t > 0 ? np->bytes / t / 1e6 : 0.0);
+		np->ended = now;
 	}
 	cli.linger = now + LINGER;
 	k_cmd(np, CM_DONE);
@@ -949,6 +961,8 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 		if (cli.phase <= K_INIT) {
 			cli.single = get32(p + 1) & SF_SINGLE_ACK;
 			cli.phase = K_INIT;
+			if (np->began == 0)
+				np->began = now;
 		}
 		if (cli.phase != K_END)
 			k_cmd(np, CM_READY);
@@ -1057,4 +1071,21 @@ k_interrupt(struct np *np, int sig)
 	}
 	k_abort(np, ERR_ABORT, 0);
 	np_fail(np, "%s: transfer aborted", strsignal(sig));
+}
+
+static void
+k_tally(struct np *np, struct tally *t)
+{
+	t->bytes = np->bytes;
+	t->npeers = cli.phase != K_WAIT;
+	t->nalive = t->npeers;
+}
+
+static void
+k_peer(struct np *np, unsigned i, struct peer *p)
+{
+	(void)i;
+	p->addr = cli.srv;
+	p->bytes = np->bytes;
+	p->result = cli.phase == K_END ? PEER_DONE : PEER_ACTIVE;
 }

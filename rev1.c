@@ -187,6 +187,8 @@ static uint64_t	 s_deadline(struct np *);
 static int	 s_want_input(struct np *);
 static void	 s_input(struct np *);
 static void	 s_interrupt(struct np *, int);
+static void	 s_tally(struct np *, struct tally *);
+static void	 s_peer(struct np *, unsigned, struct peer *);
 
 static void	 k_send(struct np *, const uint8_t *, size_t);
 static void	 k_small(struct np *, uint8_t);
@@ -205,13 +207,17 @@ static void	 k_packet(struct np *, int, const uint8_t *, size_t,
 static void	 k_timer(struct np *, uint64_t);
 static uint64_t	 k_deadline(struct np *);
 static void	 k_interrupt(struct np *, int);
+static void	 k_tally(struct np *, struct tally *);
+static void	 k_peer(struct np *, unsigned, struct peer *);
 
 const struct role rev1_server = {
-	s_packet, s_timer, s_deadline, s_want_input, s_input, s_interrupt
+	s_packet, s_timer, s_deadline, s_want_input, s_input, s_interrupt,
+	s_tally, s_peer
 };
 
 const struct role rev1_client = {
-	k_packet, k_timer, k_deadline, NULL, NULL, k_interrupt
+	k_packet, k_timer, k_deadline, NULL, NULL, k_interrupt,
+	k_tally, k_peer
 };
 
 /* Every Rev. 1 packet ends in the CRC-32 of all bytes before it. */
@@ -360,7 +366,7 @@ s_drop(struct np *np, struct r1client *c, const char *fmt, ...)
 		debug(np, "client %s left: %s", addrstr(&c->addr), c->why);
 		return;
 	}
-	warnx("client %s dropped: %s", addrstr(&c->addr), c->why);
+	np_warnx("client %s dropped: %s", addrstr(&c->addr), c->why);
 	send_error(np->net.fd, &c->addr, S.session, R1E_DROPPED, 0);
 }
 
@@ -665,9 +671,7 @@ s_advance(struct np *np, uint64_t now)
 	uint64_t tail;
 
 	if (S.phase != S_SEEK && S.nalive == 0) {
-		warnx("no client left, giving up");
-		np->status = 1;
-		np->done = 1;
+		np_fail(np, "no client left, giving up");
 		return;
 	}
 	switch (S.phase) {
@@ -676,6 +680,7 @@ s_advance(struct np *np, uint64_t now)
 		    (S.seek_end && now >= S.seek_end && S.nalive > 0)) {
 			s_compact();
 			S.phase = S_INIT;
+			np->began = now;
 			for (i = 0; i < S.ncl; i++) {
 				S.cl[i].resend = now;
 				S.cl[i].room = S.W;
@@ -715,26 +720,12 @@ s_advance(struct np *np, uint64_t now)
 	}
 }
 
+/* Every live client confirmed the end; netpipe.c sums up. */
 static void
 s_finish(struct np *np)
 {
-	double t = (now_us() - np->start) / 1e6;
-	unsigned i, ndone = 0;
-
 	np->bytes = S.head;
-	for (i = 0; i < S.ncl; i++)
-		if (S.cl[i].alive)
-			ndone++;
-	info(np, "sent %llu bytes in %.2f s (%.2f MB/s) to %u client%s, "
-	    "%.2f%% repeated", (unsigned long long)S.head, t,
-	    t > 0 ? S.head / t / 1e6 : 0.0, ndone, ndone == 1 ? "" : "s",
-	    S.npkt ? 100.0 * S.nrtx / S.npkt : 0.0);
-	for (i = 0; i < S.ncl; i++)
-		if (!S.cl[i].alive)
-			warnx("client %s: dropped after %llu bytes: %s",
-			    addrstr(&S.cl[i].addr),
-			    (unsigned long long)S.cl[i].bytes, S.cl[i].why);
-	np->status = ndone == S.ncl ? 0 : 3;
+	np->status = S.nalive == S.ncl ? 0 : 3;
 	np->done = 1;
 }
 
@@ -942,7 +933,7 @@ s_input(struct np *np)
 {
 	size_t at = (size_t)(S.head % S.W), room;
 	ssize_t r;
-	int i;
+	int i, e;
 
 	room = S.W - at;
 	if (S.W - (S.head - S.tail) < room)
@@ -951,12 +942,11 @@ s_input(struct np *np)
 	if (r == -1 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (r == -1) {
-		warn("stdin");
+		e = errno;
 		for (i = 0; i < ABORT_COPIES; i++)
 			send_error(np->net.fd, &np->net.dst, S.session,
-			    R1E_INTERNAL, (uint32_t)errno);
-		np->status = 1;
-		np->done = 1;
+			    R1E_INTERNAL, (uint32_t)e);
+		np_fail(np, "stdin: %s", strerror(e));
 		return;
 	}
 	if (r == 0)
@@ -977,9 +967,34 @@ s_interrupt(struct np *np, int sig)
 		if (S.cl[i].alive)
 			send_error(np->net.fd, &S.cl[i].addr, S.session,
 			    R1E_ABORT, 0);
-	warnx("%s: transfer aborted, clients told to stop", strsignal(sig));
-	np->status = 1;
-	np->done = 1;
+	np_fail(np, "%s: transfer aborted, clients told to stop",
+	    strsignal(sig));
+}
+
+static void
+s_tally(struct np *np, struct tally *t)
+{
+	t->bytes = np->done && np->status != 1 ? S.head : S.tail;
+	t->blocks = S.npkt;
+	t->repeats = S.nrtx;
+	t->npeers = S.ncl;
+	t->nalive = S.nalive;
+}
+
+static void
+s_peer(struct np *np, unsigned i, struct peer *p)
+{
+	const struct r1client *c = &S.cl[i];
+
+	(void)np;
+	p->addr = c->addr;
+	p->bytes = c->bytes;
+	p->rtt = c->rtt.srtt;
+	p->why = c->why;
+	if (!c->alive)
+		p->result = PEER_DROPPED;
+	else
+		p->result = c->done ? PEER_DONE : PEER_ACTIVE;
 }
 
 /* ---- client ---------------------------------------------------------- */
@@ -1189,7 +1204,6 @@ k_done(struct np *np, int result)
 static void
 k_check_end(struct np *np, uint64_t now)
 {
-	double t;
 	int e;
 
 	if (!K.eot || K.ack < K.total || K.wr < K.total)
@@ -1203,11 +1217,10 @@ k_check_end(struct np *np, uint64_t now)
 			np_fail(np, "stdout: %s", strerror(e));
 			return;
 		}
-		t = (now - np->start) / 1e6;
 		if (K.result == DONE_OK)
-			info(np, "received %llu bytes in %.2f s (%.2f MB/s), "
-			    "CRC %08x", (unsigned long long)K.total, t,
-			    t > 0 ? K.total / t / 1e6 : 0.0, K.scrc);
+			debug(np, "the stream's CRC %08x matches the server's",
+			    K.scrc);
+		np->ended = now;
 	}
 	k_done(np, K.result);
 	K.done_at = now;
@@ -1288,6 +1301,7 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 			goto junk;
 		if (K.phase == K_SEEK) {
 			K.phase = K_TX;
+			np->began = now;
 			K.next_status = now + STATUS_EVERY;
 			K.status_room = K.W;
 		}
@@ -1427,4 +1441,24 @@ k_interrupt(struct np *np, int sig)
 	k_abort(np, R1E_ABORT, 0);
 	(void)out_close();
 	np_fail(np, "%s: transfer aborted", strsignal(sig));
+}
+
+static void
+k_tally(struct np *np, struct tally *t)
+{
+	(void)np;
+	t->bytes = K.wr;
+	t->npeers = K.phase != K_WAIT;
+	t->nalive = t->npeers;
+}
+
+static void
+k_peer(struct np *np, unsigned i, struct peer *p)
+{
+	(void)np;
+	(void)i;
+	p->addr = K.srv;
+	p->bytes = K.wr;
+	p->result = K.phase == K_END && K.result == DONE_OK ? PEER_DONE :
+	    PEER_ACTIVE;
 }

@@ -20,8 +20,8 @@ bad() {
 		why="wrote to stdout"
 	elif ! head -n 1 "$T/e" | grep -q '^netpipe: '; then
 		why="first line of stderr is not 'netpipe: ...': $(head -n 1 "$T/e")"
-	elif ! sed -n 2p "$T/e" | grep -q 'netpipe -s \[-01qv\]' ||
-	    ! grep -q 'netpipe -c \[-0qv\]' "$T/e"; then
+	elif ! sed -n 2p "$T/e" | grep -q 'netpipe -s \[-01Pqv\]' ||
+	    ! grep -q 'netpipe -c \[-0Pqv\]' "$T/e"; then
 		why="not one line then the usage: $(cat "$T/e")"
 	else
 		echo "ok: netpipe $*: $(head -n 1 "$T/e")"
@@ -34,8 +34,8 @@ bad() {
 for h in -h --help; do
 	np $h
 	[ $st -eq 0 ] || fail "netpipe $h: exit $st"
-	grep -q 'netpipe -s \[-01qv\]' "$T/o" || fail "netpipe $h: no usage on stdout"
-	grep -q 'netpipe -c \[-0qv\]' "$T/o" || fail "netpipe $h: no usage on stdout"
+	grep -q 'netpipe -s \[-01Pqv\]' "$T/o" || fail "netpipe $h: no usage on stdout"
+	grep -q 'netpipe -c \[-0Pqv\]' "$T/o" || fail "netpipe $h: no usage on stdout"
 	grep -q 'netpipe -h | -V' "$T/o" || fail "netpipe $h: no usage on stdout"
 	[ ! -s "$T/e" ] || fail "netpipe $h: wrote to stderr"
 done
@@ -88,6 +88,8 @@ bad -s --first-seq -1
 bad -s --first-seq x
 bad -c --first-seq 4294967296
 bad -s -i this-name-is-far-too-long-for-an-interface
+bad -s --stats ""
+bad -c --stats
 [ ! -s "$T/bad" ] ||
     fail "$(grep -c . "$T/bad") bad command lines not rejected as they should be:
 $(cat "$T/bad")"
