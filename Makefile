@@ -37,6 +37,10 @@ tests/gen: tests/gen.c
 check: netpipe $(TESTBIN)
 	tests/run
 
+# 100 MiB to 3 clients over loopback multicast, checked (any user).
+demo: netpipe tests/gen
+	tests/demo.sh
+
 # The whole suite again with AddressSanitizer and UBSan.
 check-asan:
 	$(MAKE) clean
@@ -63,4 +67,4 @@ uninstall:
 clean:
 	rm -f netpipe $(OBJ) $(TESTBIN)
 
-.PHONY: all bench check check-asan install uninstall clean
+.PHONY: all bench check check-asan demo install uninstall clean
