@@ -985,7 +985,9 @@ stats(const struct np *np, const struct role *r)
 	    "\"label\":", NP_VERSION, o->server ? "server" : "client", o->rev);
 	json_str(f, o->label);
 	fputs(",\"interface\":", f);
-	json_str(f, np->net.ifname[0] ? np->net.ifname : NULL);
+	/* A client without -m receives on every interface. */
+	json_str(f, np->net.ifname[0] != '\0' && (o->server || o->multicast) ?
+	    np->net.ifname : NULL);
 	if (o->server) {
 		fputs(",\"destination\":", f);
 		json_str(f, np->net.dst.sin_family == AF_INET ?
