@@ -57,7 +57,7 @@ static void	 tick(struct np *, const struct role *, uint64_t);
 static int	 run(struct np *, const struct role *);
 static void	 summary(struct np *, const struct role *);
 static void	 json_str(FILE *, const char *);
-static int	 stats(const struct np *, const struct role *);
+static int	 stats(struct np *, const struct role *);
 static void	 stats_atexit(void);
 static int	 write_all(const uint8_t *, size_t);
 
@@ -68,7 +68,7 @@ static int	 outclosed;
 
 /* The progress line. */
 static struct {
-	int		 on;		/* -P, or a terminal in the foreground */
+	int		 on;		/* -P, or stderr is a terminal */
 	int		 forced;	/* -P */
 	int		 tty;		/* redraw in place on a terminal */
 	int		 shown;		/* a line is on the terminal now */
@@ -961,7 +961,7 @@ json_str(FILE *f, const char *s)
  * the file could not be written.
  */
 static int
-stats(const struct np *np, const struct role *r)
+stats(struct np *np, const struct role *r)
 {
 	const struct opts *o = np->o;
 	FILE *f = fin.f;
@@ -977,7 +977,7 @@ stats(const struct np *np, const struct role *r)
 	fin.written = 1;
 	memset(&t, 0, sizeof(t));
 	if (r != NULL)
-		r->tally((struct np *)np, &t);
+		r->tally(np, &t);
 	end = fin.end ? fin.end : now_us();
 	secs = np->began ? (double)((np->ended ? np->ended : end) -
 	    np->began) / 1e6 : 0.0;
@@ -1001,7 +1001,7 @@ stats(const struct np *np, const struct role *r)
 		fputs(",\"server\":", f);
 		memset(&p, 0, sizeof(p));
 		if (t.npeers > 0)
-			r->peer((struct np *)np, 0, &p);
+			r->peer(np, 0, &p);
 		json_str(f, t.npeers > 0 ? addrstr(&p.addr) : NULL);
 	}
 	fprintf(f, ",\"bytes\":%llu,\"seconds\":%.3f,\"elapsed\":%.3f,"
@@ -1018,7 +1018,7 @@ stats(const struct np *np, const struct role *r)
 	fputs(",\"clients\":[", f);
 	for (i = 0; o->server && i < t.npeers; i++) {
 		memset(&p, 0, sizeof(p));
-		r->peer((struct np *)np, i, &p);
+		r->peer(np, i, &p);
 		fprintf(f, "%s{\"address\":\"%s\",\"bytes_confirmed\":%llu,"
 		    "\"result\":\"%s\",\"reason\":", i ? "," : "",
 		    addrstr(&p.addr), (unsigned long long)p.bytes,
