@@ -41,6 +41,7 @@ fi
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/netpipe-demo.XXXXXX") || exit 1
 pids=
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	for p in $pids; do
 		kill "$p" 2>/dev/null

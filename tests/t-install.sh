@@ -19,7 +19,7 @@ man=$T/root/usr/share/man/man1/netpipe.1
 cmp "$man" "$NETPIPE_TOP/man/netpipe.1" || fail "$man differs from man/netpipe.1"
 [ "$("$bin" -V)" = "netpipe 0.1" ] || fail "the installed netpipe -V says $("$bin" -V)"
 $M uninstall DESTDIR="$T/root" PREFIX=/usr >"$T/log" 2>&1 || fail "make uninstall: $(cat "$T/log")"
-[ ! -e "$bin" ] && [ ! -e "$man" ] || fail "make uninstall left files: $(find "$T/root" -type f)"
+{ [ ! -e "$bin" ] && [ ! -e "$man" ]; } || fail "make uninstall left files: $(find "$T/root" -type f)"
 
 # MANPREFIX on its own.
 $M install DESTDIR="$T/r2" PREFIX=/opt/np MANPREFIX=/opt/man >"$T/log" 2>&1 ||

@@ -12,12 +12,12 @@ mandoc -Tlint -W warning "$MAN" >"$T/lint" 2>&1
 
 # words: one whitespace-separated word a line.
 words() {
-	tr -s ' \t' '\n\n' | grep .
+	tr -s '[:blank:]' '[\n*]' | grep .
 }
 mandoc -Tascii "$MAN" | sed 's/.\x08//g' |
     sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | words >"$T/man"
 "$NETPIPE" -h | sed 's/^usage://' | words >"$T/usage"
-cat "$T/usage" | tr '\n' ' '
+tr '\n' ' ' <"$T/usage"
 echo
 diff "$T/usage" "$T/man" >"$T/diff" || fail "SYNOPSIS and usage differ (< usage, > man):
 $(cat "$T/diff")"

@@ -61,7 +61,7 @@ pipe_input() {
 	t0=$(now_ms)
 	server s2 "$T/fifo" -P -q
 	i=0
-	until lines s2 | grep -q '^netpipe: [0-9.]* [kM]B, ' || [ $i -ge 200 ]; do
+	until lines s2 | grep -q '^netpipe: [0-9.]* [kM]B, ' || [ "$i" -ge 200 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done

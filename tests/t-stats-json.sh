@@ -56,7 +56,7 @@ is() {
 t() {
 	feed "$T/in" $((1024 * 1024))
 	for c in c1 c2 c3; do
-		client $c --stats "$T/$c.json"
+		client "$c" --stats "$T/$c.json"
 	done
 	server s "$T/fifo" -n 3 -t 2 --stats "$T/s.json"
 	for c in c1 c2 c3; do
@@ -72,19 +72,19 @@ t() {
 	is "$T/s.json" .role server
 	proto=1
 	[ -z "$REVFLAG" ] || proto=0
-	is "$T/s.json" .protocol $proto
+	is "$T/s.json" .protocol "$proto"
 	is "$T/s.json" .exit 3
 	is "$T/s.json" .error null
-	is "$T/s.json" .bytes $SIZE
+	is "$T/s.json" .bytes "$SIZE"
 	is "$T/s.json" .size null
 	is "$T/s.json" .interface lo
 	is "$T/s.json" .destination "$GROUP:$PORT"
 	[ "$(nclients "$T/s.json")" = 3 ] || fail "not 3 clients in the stats"
-	[ "$(count "$T/s.json" done)" = 2 ] || fail "not 2 clients done"
+	[ "$(count "$T/s.json" "done")" = 2 ] || fail "not 2 clients done"
 	[ "$(count "$T/s.json" dropped)" = 1 ] || fail "not 1 client dropped"
 	if command -v jq >/dev/null; then
 		q "$T/s.json" '.clients[] | select(.result == "done") | .bytes_confirmed' |
-		    grep -v -x $SIZE && fail "a client done without every byte confirmed"
+		    grep -v -x "$SIZE" && fail "a client done without every byte confirmed"
 		q "$T/s.json" '.clients[] | select(.result == "dropped") | .reason' |
 		    grep -q . || fail "no reason for the dropped client"
 		[ -z "$victim" ] || is "$T/s.json" \
@@ -92,12 +92,12 @@ t() {
 		is "$T/s.json" '.seconds > 0 and .rate_bytes_per_s > 0 and .retransmit_pct >= 0' true
 	fi
 	for c in c1 c3; do
-		expect_rc $c 0
+		expect_rc "$c" 0
 		same "$T/in" "$T/$c.out"
 		cat "$T/$c.json"
 		is "$T/$c.json" .role client
 		is "$T/$c.json" .exit 0
-		is "$T/$c.json" .bytes $SIZE
+		is "$T/$c.json" .bytes "$SIZE"
 		is "$T/$c.json" .server "127.0.0.1:$((PORT + 1))"
 		is "$T/$c.json" .retransmit_pct null
 	done

@@ -21,9 +21,12 @@ t() {
 	n=$(grep -c -E "^netpipe: client 127\.0\.0\.1:[0-9]+: done, $SIZE bytes, round trip [0-9.]+ ms$" "$T/s.err")
 	[ "$n" -eq 2 ] || fail "$n client lines in the summary, expected 2"
 	# The client lines name the clients that joined.
-	for a in $(sed -n 's/^netpipe: client \(127[0-9.:]*\) joined.*/\1/p' "$T/s.err"); do
-		grep -q "^netpipe: client $a: done" "$T/s.err" || fail "no summary line for $a"
-	done
+	sed -n 's/^netpipe: client \(127[0-9.:]*\) joined.*/\1/p' "$T/s.err" |
+	    while read -r a; do
+		grep -q "^netpipe: client $a: done" "$T/s.err" || echo "$a"
+	    done >"$T/missing"
+	[ ! -s "$T/missing" ] || fail "no summary line for $(cat "$T/missing")"
+	[ "$(sed -n '/ joined /p' "$T/s.err" | grep -c .)" -eq 2 ] || fail "not 2 clients joined"
 
 	transfer 2 "$T/in" -q
 	[ ! -s "$T/s.err" ] || fail "-q: the server said: $(cat "$T/s.err")"

@@ -25,7 +25,7 @@ t() {
 	"$JUNK" -s 7 -i 127.0.0.1 "$GROUP" "$PORT" 500 || fail "junk failed"
 	# The stream waits until the client has summed up the junk.
 	i=0
-	until grep -q 'ignored .* in the last second' "$T/c1.err" || [ $i -ge 60 ]; do
+	until grep -q 'ignored .* in the last second' "$T/c1.err" || [ "$i" -ge 60 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
