@@ -21,6 +21,12 @@
 #   same FILE1 FILE2	fails the test unless the files are byte-identical
 #   makedata FILE SIZE	SIZE random bytes into FILE
 #   fail MSG / skip MSG / pass	end the test (1 / 77 / 0)
+#   exit_ms NAME	when NAME exited, in ms since the epoch
+#   wait_grep SECONDS FILE REGEX	bounded wait until FILE has a line that
+#		matches REGEX (grep -E); prints when (ms since the epoch)
+#   measured WHAT MS	prints "measured: WHAT: MS ms", the line the matrix
+#		in tests/README is made from
+#   prefix_of FILE OUT	fails the test unless OUT is a prefix of FILE
 #   each_rev CMD...	run CMD once for each protocol revision in $REVS
 #		("0": -0, NetPipe Rev. 0; "default": no flag), each time
 #		with a new $PORT and $GROUP; server and client add the flag
@@ -44,6 +50,7 @@ fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/$TNAME.XXXXXX") || exit 1
 BGPIDS=
 NAMESPACES=
+MOUNTS=
 
 # Kill what the test started, delete its namespaces, remove $T.
 cleanup() {
@@ -65,6 +72,9 @@ cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	wait 2>/dev/null
+	for m in $MOUNTS; do
+		umount "$m" 2>/dev/null
+	done
 	rm -rf "$T"
 }
 on_exit() {
@@ -225,6 +235,7 @@ SHIM=
 SHIM_CLIENT=
 SHIM_SEED=${NPSHIM_BASESEED:-100}
 shim_env() {
+	SHIM_ENV=
 	_se=$SHIM
 	[ "$2" = client ] && [ -n "$SHIM_CLIENT" ] && _se=$SHIM_CLIENT
 	[ -n "$_se" ] || return 0
@@ -232,9 +243,9 @@ shim_env() {
 	    fail "$NETPIPE_TOP/tests/shim.so is not built (make check builds it)"
 	SHIM_SEED=$((SHIM_SEED + 1))
 	# A sanitizer build's runtime would refuse to come after the shim.
-	NP_ENV="LD_PRELOAD=$NETPIPE_TOP/tests/shim.so NPSHIM_SEED=$SHIM_SEED"
-	NP_ENV="$NP_ENV NPSHIM_LOG=$T/shim.log $_se"
-	NP_ENV="$NP_ENV ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+	SHIM_ENV="LD_PRELOAD=$NETPIPE_TOP/tests/shim.so NPSHIM_SEED=$SHIM_SEED"
+	SHIM_ENV="$SHIM_ENV NPSHIM_LOG=$T/shim.log $_se"
+	SHIM_ENV="$SHIM_ENV ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 	echo "$1: $_se NPSHIM_SEED=$SHIM_SEED"
 }
 
@@ -249,7 +260,7 @@ server() {
 	shift 2
 	shim_env "$_sn" server
 	# shellcheck disable=SC2086
-	bg_run "$_sn" "$_sin" env $NP_ENV "$NETPIPE" -s $REVFLAG -i lo -m "$GROUP" -p "$PORT" "$@"
+	bg_run "$_sn" "$_sin" env $NP_ENV $SHIM_ENV "$NETPIPE" -s $REVFLAG -i lo -m "$GROUP" -p "$PORT" "$@"
 }
 
 client() {
@@ -257,7 +268,7 @@ client() {
 	shift
 	shim_env "$_cn" client
 	# shellcheck disable=SC2086
-	bg_run "$_cn" /dev/null env $NP_ENV "$NETPIPE" -c $REVFLAG -i lo -m "$GROUP" -p "$PORT" "$@"
+	bg_run "$_cn" /dev/null env $NP_ENV $SHIM_ENV "$NETPIPE" -c $REVFLAG -i lo -m "$GROUP" -p "$PORT" "$@"
 }
 
 # wait_for SECONDS NAME...: bounded wait for processes started by bg_run.
@@ -300,6 +311,30 @@ wait_file() {
 
 rc() {
 	cat "$T/$1.rc" 2>/dev/null || echo none
+}
+
+exit_ms() {
+	date -r "$T/$1.rc" +%s%3N
+}
+
+wait_grep() {
+	_end=$(($(now_ms) + $1 * 1000))
+	while ! grep -q -E "$3" "$2" 2>/dev/null; do
+		[ "$(now_ms)" -lt $_end ] || return 124
+		sleep 0.02
+	done
+	now_ms
+}
+
+measured() {
+	echo "measured${REVNAME:+ [$REVNAME]}: $1: $2 ms"
+}
+
+prefix_of() {
+	[ "$(size "$2")" -le "$(size "$1")" ] ||
+	    fail "$(basename "$2") is longer than $(basename "$1")"
+	cmp -n "$(size "$2")" "$1" "$2" >/dev/null ||
+	    fail "$(basename "$2") is not a prefix of $(basename "$1"): $(cmp -n "$(size "$2")" "$1" "$2" 2>&1 | head -n 1)"
 }
 
 expect_rc() {

@@ -12,6 +12,8 @@
  *	NPSHIM_REORDER	... that it is held back and goes out after the next
  *	NPSHIM_DIR	send, recv or both: where faults apply (default send)
  *	NPSHIM_SKIP	leave the first N datagrams of each direction alone
+ *	NPSHIM_RDERR	read(2) on standard input fails with EIO once this
+ *			many bytes have been read from it (default: never)
  *	NPSHIM_LOG	file to append one line of counts to at exit
  *
  * A bad value leaves the shim inactive after one line on stderr.
@@ -35,10 +37,15 @@
  * one byte flipped; a reordered one is held and returned after the next.
  * A UDP_GRO buffer counts as one datagram.
  *
+ * Standard input: with NPSHIM_RDERR, a read(2) of descriptor 0 returns
+ * at most what is left of that many bytes, and every read after them
+ * fails with EIO, as a read from a failing disk does.
+ *
  * Besides the eight send and receive calls, socket(2), close(2) and
  * setsockopt(2) are wrapped to keep the per-descriptor cache right, and
  * glibc's __recv_chk and __recvfrom_chk (what _FORTIFY_SOURCE makes of
- * recv and recvfrom) lead to the wrappers too.  The state is for one
+ * recv and recvfrom) lead to the wrappers too; read(2) and __read_chk
+ * for NPSHIM_RDERR.  The state is for one
  * thread: a call made while another is inside the shim (another thread,
  * or a signal handler) passes straight through.
  */
@@ -137,6 +144,7 @@ static void	 init(void);
 static void	 leave(void);
 static uint64_t	 next64(int);
 static long long now_ms(void);
+static const char *rdline(void);
 static int	 num(const char *, unsigned long long *, unsigned long long);
 static int	 prob(const char *, double *);
 static ssize_t	 recv_one(int, struct msghdr *, int);
@@ -167,6 +175,7 @@ static int	(*real_recvmmsg)(int, struct mmsghdr *, unsigned int, int,
 static int	(*real_socket)(int, int, int);
 static int	(*real_setsockopt)(int, int, int, const void *, socklen_t);
 static int	(*real_close)(int);
+static ssize_t	(*real_read)(int, void *, size_t);
 
 static struct {
 	double			 loss;
@@ -174,6 +183,7 @@ static struct {
 	double			 corrupt;
 	double			 reorder;
 	unsigned long long	 skip;
+	unsigned long long	 rderr;	/* stdin bytes before EIO */
 	int			 dir;	/* 1 << D_SEND | 1 << D_RECV */
 	char			 log[PATH_MAX];
 } cf;
@@ -185,6 +195,7 @@ static int			 sawudp;
 static uint64_t			 rng[2];
 static unsigned long long	 ndg[2];	/* datagrams per direction */
 static unsigned long long	 nlost, ndup, ncorrupt, nreordered;
+static unsigned long long	 nread, nrderr;	/* stdin bytes, EIOs */
 static unsigned char		 fdkind[FDMAX];
 static int			 fdgso[FDMAX];	/* UDP_SEGMENT socket option */
 static struct slot		 slots[NSLOT];
@@ -224,6 +235,7 @@ resolve(void)
 	RESOLVE(socket);
 	RESOLVE(setsockopt);
 	RESOLVE(close);
+	RESOLVE(read);
 	__atomic_store_n(&resolved, 1, __ATOMIC_RELEASE);
 }
 
@@ -282,7 +294,8 @@ init(void)
 	    prob("NPSHIM_DUP", &cf.dup) == -1 ||
 	    prob("NPSHIM_CORRUPT", &cf.corrupt) == -1 ||
 	    prob("NPSHIM_REORDER", &cf.reorder) == -1 ||
-	    num("NPSHIM_SKIP", &cf.skip, 0) == -1)
+	    num("NPSHIM_SKIP", &cf.skip, 0) == -1 ||
+	    num("NPSHIM_RDERR", &cf.rderr, ULLONG_MAX) == -1)
 		return;
 	if ((s = getenv("NPSHIM_DIR")) == NULL || *s == '\0' ||
 	    strcmp(s, "send") == 0)
@@ -1117,6 +1130,35 @@ close(int fd)
 	return real_close(fd);
 }
 
+/* Standard input fails with EIO after NPSHIM_RDERR bytes. */
+ssize_t
+read(int fd, void *buf, size_t len)
+{
+	ssize_t	 r;
+	int	 fault;
+
+	resolve();
+	if (fd != STDIN_FILENO ||
+	    __atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE))
+		return real_read(fd, buf, len);
+	if (state == ST_NONE)
+		init();
+	fault = state == ST_ACTIVE && cf.rderr != ULLONG_MAX;
+	if (fault && nread >= cf.rderr) {
+		nrderr++;
+		leave();
+		errno = EIO;
+		return -1;
+	}
+	if (fault && len > cf.rderr - nread)
+		len = cf.rderr - nread;
+	leave();
+	r = real_read(fd, buf, len);
+	if (r > 0)
+		nread += (unsigned long long)r;
+	return r;
+}
+
 /*
  * glibc's _FORTIFY_SOURCE turns recv(2) and recvfrom(2) into these,
  * which reach the kernel without passing through the wrappers above.
@@ -1127,6 +1169,7 @@ extern void	 __chk_fail(void) __attribute__((noreturn));
 ssize_t		 __recv_chk(int, void *, size_t, size_t, int);
 ssize_t		 __recvfrom_chk(int, void *, size_t, size_t, int, SA_ARG,
 		    socklen_t *);
+ssize_t		 __read_chk(int, void *, size_t, size_t);
 
 ssize_t
 __recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags)
@@ -1144,7 +1187,25 @@ __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
 		__chk_fail();
 	return recvfrom(fd, buf, len, flags, from, fromlen);
 }
+
+ssize_t
+__read_chk(int fd, void *buf, size_t len, size_t buflen)
+{
+	if (len > buflen)
+		__chk_fail();
+	return read(fd, buf, len);
+}
 #endif
+
+/* The NPSHIM_RDERR counts for the log line. */
+static const char *
+rdline(void)
+{
+	static char	 s[64];
+
+	snprintf(s, sizeof(s), " read=%llu rderr=%llu", nread, nrderr);
+	return s;
+}
 
 /* Appends the counts to NPSHIM_LOG, if this process used UDP. */
 static void
@@ -1157,9 +1218,9 @@ fini(void)
 		return;
 	resolve();
 	n = snprintf(line, sizeof(line), "npshim pid=%ld sent=%llu recv=%llu "
-	    "lost=%llu dup=%llu corrupt=%llu reordered=%llu\n",
+	    "lost=%llu dup=%llu corrupt=%llu reordered=%llu%s\n",
 	    (long)getpid(), ndg[D_SEND], ndg[D_RECV], nlost, ndup, ncorrupt,
-	    nreordered);
+	    nreordered, cf.rderr != ULLONG_MAX ? rdline() : "");
 	if ((fd = open(cf.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
 	    0666)) == -1) {
 		fprintf(stderr, "npshim: %s: %s\n", cf.log, strerror(errno));
