@@ -36,6 +36,7 @@
 #define DUP_GUARD	(RTO_MIN / 2)	/* a copy sooner is the network's */
 #define ABORT_COPIES	3		/* CM_ERROR goes out this many times */
 #define STAMPS		64		/* CM_PING stamps remembered */
+#define RECENT		256		/* client: CRCs of blocks remembered */
 #define INBUF		(1024 * 1024)	/* standard input is read in these */
 
 
@@ -94,6 +95,8 @@ struct kstate {
 	uint64_t	 data_at;	/* last block written, 0 once flushed */
 	uint64_t	 rxok_at;	/* last CM_RXOK sent, 0 none yet */
 	uint64_t	 linger;
+	uint32_t	 recent[RECENT]; /* CRC of block seq at seq % RECENT */
+	uint32_t	 nrecent;	/* of the last blocks accepted, <= RECENT */
 };
 
 static struct server srv;
@@ -819,7 +822,7 @@ static void
 k_data(struct np *np, const uint8_t *p, size_t n)
 {
 	uint8_t e[RXERR_LEN];
-	uint32_t seq, len;
+	uint32_t seq, len, crc;
 	int32_t d;
 	int r;
 
@@ -833,7 +836,22 @@ k_data(struct np *np, const uint8_t *p, size_t n)
 	}
 	cli.phase = K_TX;
 	seq = get32(p + 1);
+	crc = get32(p + TX_HDR + len);
 	d = (int32_t)(seq - cli.expect);	/* serial number arithmetic */
+	if (d < 0 && cli.any && (cli.expect - seq > cli.nrecent ||
+	    cli.recent[seq % RECENT] != crc)) {
+		/*
+		 * Not a copy of a block we have: a server restarted on the
+		 * same address sends its own stream from the start.
+		 */
+		e[0] = CM_RXERR;
+		put32(e + 1, RXERR_SEQ);
+		k_send(np, e, sizeof(e));
+		np_fail(np, "server %s started its stream over (block %u is "
+		    "not the one received); the stream is incomplete",
+		    addrstr(&cli.srv), seq);
+		return;
+	}
 	if (d == 0) {
 		if ((r = out_write(p + TX_HDR, len)) != 0) {
 			k_abort(np, ERR_INTERNAL, r);
@@ -842,6 +860,9 @@ k_data(struct np *np, const uint8_t *p, size_t n)
 		}
 		cli.expect++;
 		cli.any = 1;
+		cli.recent[seq % RECENT] = crc;
+		if (cli.nrecent < RECENT)
+			cli.nrecent++;
 		cli.data_at = now_us();
 		np->bytes += len;
 	} else if (d != -1 || !cli.any) {
