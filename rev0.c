@@ -828,6 +828,7 @@ k_data(struct np *np, const uint8_t *p, size_t n)
 
 	if (n < TX_OVERHEAD || (len = get32(p + 5)) != n - TX_OVERHEAD ||
 	    np_crc32(p, TX_HDR + len) != get32(p + TX_HDR + len)) {
+		np->junk++;
 		debug(np, "damaged block, asking again");
 		e[0] = CM_RXERR;
 		put32(e + 1, RXERR_CRC);

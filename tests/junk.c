@@ -2,7 +2,8 @@
  * netpipe: tests/junk.c: send junk datagrams at a netpipe, which must
  * ignore them without harm.
  *
- *	junk [-i ifaddr] [-s seed] host port count
+ *	junk [-F] [-1 session] [-f srcaddr:srcport] [-i ifaddr] [-s seed]
+ *	     host port count
  *
  * Sends count datagrams to host:port (an IPv4 address; with -i, the
  * multicast interface is the one with address ifaddr, so host may be a
@@ -14,6 +15,21 @@
  * bad CRC; and well-formed packets of every command, which come from a
  * stranger and so must be ignored too.  The same seed sends the same junk.
  *
+ * -1 session	Rev. 1 junk for that session (hex), in turn: random
+ *		bytes; a Rev. 1 command byte and the session, then random
+ *		bytes (a wrong CRC); a Rev. 1 packet of the session with a
+ *		right CRC but a wrong length for its command (an R1_DATA
+ *		of no data, or longer than the default block of 1455
+ *		bytes); a well-formed packet of another session; and a
+ *		well-formed packet of the session itself.
+ * -f src:port	Send from that address and port, as if from netpipe's
+ *		peer (a raw socket: root only), and only junk that no
+ *		peer may take for a packet: never the well-formed kinds;
+ *		Rev. 0: a command with a wrong length, a CM_TX with a lying
+ *		length field or a wrong CRC, an unknown command byte.
+ * -F		Flood: no pause between datagrams; a count of 0 sends until
+ *		SIGINT or SIGTERM.
+ *
  * Copyright (C) 2026 the netpipe authors
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -21,10 +37,13 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
 
 #include <arpa/inet.h>
 #include <err.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,25 +58,50 @@
 #define TX_HDR		9
 #define TX_OVERHEAD	13
 #define PACE_NS		100000		/* between two datagrams */
+#define R1_FIRST	0x0c		/* R1_PING .. R1_BYE */
+#define R1_NCMD		10
+#define R1_DATA		0x10
+#define R1_PING		0x0c
+#define R1_STATUS	0x11
+#define R1_BLOCK	1455		/* the default Rev. 1 block */
+#define HDRS		28		/* IPv4 and UDP headers, for -f */
 
 /* The length of each command's well-formed packet (CM_TX: its minimum). */
 static const size_t cmdlen[NCMD + 1] = {
 	0, 9, 9, 5, 1, TX_OVERHEAD, 1, 5, 9, 1, 1, 1
 };
 
+/* Rev. 1: the same, R1_PING without a label, R1_STATUS without ranges. */
+static const size_t r1len[R1_NCMD] = {
+	39, 17, 9, 9, 18, 35, 21, 13, 17, 9
+};
+
 static uint64_t rng;
+static volatile sig_atomic_t stop;
 
 static void	 usage(void);
+static void	 onsignal(int);
 static uint32_t	 rnd(void);
 static void	 put32(uint8_t *, uint32_t);
 static uint32_t	 crc32(const uint8_t *, size_t);
 static size_t	 junk(uint8_t *, unsigned long);
+static size_t	 junk_spoof(uint8_t *, unsigned long);
+static size_t	 junk1(uint8_t *, unsigned long, uint32_t, int);
+static size_t	 wrong(size_t, size_t);
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: junk [-i ifaddr] [-s seed] host port count\n");
+	fprintf(stderr, "usage: junk [-F] [-1 session] [-f srcaddr:srcport] "
+	    "[-i ifaddr] [-s seed]\n            host port count\n");
 	exit(2);
+}
+
+static void
+onsignal(int sig)
+{
+	(void)sig;
+	stop = 1;
 }
 
 /* xorshift64*: a small PRNG, the same stream for the same seed. */
@@ -161,20 +205,154 @@ junk(uint8_t *b, unsigned long i)
 	}
 }
 
+/* A length near good (1 to 8 off, at least min) that is not good. */
+static size_t
+wrong(size_t good, size_t min)
+{
+	size_t d = 1 + rnd() % 8;
+
+	if (rnd() % 2 && good >= min + d)
+		return good - d;
+	return good + d;
+}
+
+/* Rev. 0 junk that no client or server may take for a packet. */
+static size_t
+junk_spoof(uint8_t *b, unsigned long i)
+{
+	size_t len, k;
+	unsigned cmd;
+
+	for (k = 0; k < MAXJUNK; k++)
+		b[k] = rnd();
+	do
+		cmd = 1 + rnd() % NCMD;
+	while (cmd == CM_TX);
+	switch (i % 4) {
+	case 0:		/* a command of a wrong length */
+		b[0] = cmd;
+		len = wrong(cmdlen[cmd], 1);
+		if (cmd == CM_EOT && len == 5)	/* its other good length */
+			len = 6;
+		return len;
+	case 1:		/* CM_TX whose length field lies, or a wrong CRC */
+	case 2:
+		return junk(b, 3 + i % 4 - 1);
+	default:	/* an unknown command byte */
+		b[0] = 0x16 + rnd() % (256 - 0x16);
+		return 1 + rnd() % MAXJUNK;
+	}
+}
+
+/*
+ * The i-th Rev. 1 junk datagram for session into b; spoof: only the
+ * kinds that no peer may take for a packet.
+ */
+static size_t
+junk1(uint8_t *b, unsigned long i, uint32_t session, int spoof)
+{
+	size_t len, k;
+	unsigned cmd;
+
+	len = rnd() % (MAXJUNK + 1);
+	for (k = 0; k < MAXJUNK; k++)
+		b[k] = rnd();
+	cmd = R1_FIRST + rnd() % R1_NCMD;
+	b[0] = cmd;
+	put32(b + 1, session);
+	switch (i % (spoof ? 4 : 5)) {
+	case 0:		/* random bytes */
+		b[0] = rnd();
+		return len;
+	case 1:		/* a command and its session, a wrong CRC */
+		if (len < 9)
+			len = 9;
+		put32(b + len - 4, crc32(b, len - 4) ^ (1u << rnd() % 32));
+		return len;
+	case 2:		/* the session, a right CRC, a wrong length */
+		if (cmd == R1_DATA)
+			len = rnd() % 2 ? 9 + rnd() % 9 :
+			    R1_BLOCK + 18 + rnd() % (MAXJUNK - R1_BLOCK - 17);
+		else if (cmd == R1_PING)
+			len = wrong(r1len[0] + b[34] % 65, 9);
+		else if (cmd == R1_STATUS)
+			len = r1len[cmd - R1_FIRST] + 12 * (b[30] % 4) +
+			    1 + rnd() % 11;
+		else
+			len = wrong(r1len[cmd - R1_FIRST], 9);
+		if (cmd == R1_PING)
+			b[34] %= 65;
+		if (cmd == R1_STATUS) {
+			b[29] = 0;
+			b[30] %= 4;
+		}
+		break;
+	case 3:		/* well-formed, another session */
+		put32(b + 1, session ^ (rnd() | 1));
+		/* FALLTHROUGH */
+	default:	/* well-formed */
+		len = r1len[cmd - R1_FIRST];
+		if (cmd == R1_DATA)
+			len += rnd() % R1_BLOCK;
+		if (cmd == R1_PING) {
+			b[34] = 0;
+			b[26] = b[27] = b[28] = 0;	/* block */
+			b[29] = 1 + rnd() % 255;
+			b[30] = b[31] = 0;		/* window: 2 blocks */
+			b[32] = b[29] >> 7;
+			b[33] = b[29] << 1;
+		}
+		if (cmd == R1_STATUS)
+			b[29] = b[30] = 0;
+		break;
+	}
+	put32(b + len - 4, crc32(b, len - 4));
+	return len;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct sockaddr_in sin;
-	struct in_addr ifaddr;
+	struct in_addr ifaddr, src;
 	struct timespec pace = { 0, PACE_NS };
-	uint8_t buf[MAXJUNK];
-	unsigned long count, i, nfail = 0;
-	char *end;
-	int ch, fd, useif = 0;
+	struct sigaction sa;
+	struct iphdr *ip;
+	struct udphdr *udp;
+	uint8_t pkt[HDRS + MAXJUNK], *buf = pkt + HDRS;
+	unsigned long count, i, nfail = 0, sport = 0;
+	uint32_t session = 0;
+	size_t len;
+	char *end, *colon;
+	int ch, fd, useif = 0, rev1 = 0, spoof = 0, flood = 0;
 
 	rng = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
-	while ((ch = getopt(argc, argv, "i:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "1:Ff:i:s:")) != -1) {
 		switch (ch) {
+		case '1':
+			errno = 0;
+			i = strtoul(optarg, &end, 16);
+			if (errno || *end != '\0' || end == optarg ||
+			    i > UINT32_MAX)
+				errx(2, "bad session: %s", optarg);
+			session = (uint32_t)i;
+			rev1 = 1;
+			break;
+		case 'F':
+			flood = 1;
+			break;
+		case 'f':
+			if ((colon = strchr(optarg, ':')) == NULL)
+				errx(2, "bad source (addr:port): %s", optarg);
+			*colon = '\0';
+			if (inet_pton(AF_INET, optarg, &src) != 1)
+				errx(2, "bad source address: %s", optarg);
+			errno = 0;
+			sport = strtoul(colon + 1, &end, 10);
+			if (errno || *end != '\0' || sport < 1 || sport > 65535)
+				errx(2, "bad source port: %s", colon + 1);
+			spoof = 1;
+			break;
 		case 'i':
 			if (inet_pton(AF_INET, optarg, &ifaddr) != 1)
 				errx(2, "bad interface address: %s", optarg);
@@ -207,24 +385,58 @@ main(int argc, char *argv[])
 	sin.sin_port = htons(i);
 	errno = 0;
 	count = strtoul(argv[2], &end, 10);
-	if (errno || *end != '\0' || end == argv[2])
+	if (errno || *end != '\0' || end == argv[2] || (count == 0 && !flood))
 		errx(2, "bad count: %s", argv[2]);
 
-	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+	if (spoof)
+		fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	else
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd == -1)
 		err(1, "socket");
 	if (useif && setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &ifaddr,
 	    sizeof(ifaddr)) == -1)
 		err(1, "IP_MULTICAST_IF");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onsignal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 
-	for (i = 0; i < count; i++) {
-		size_t len = junk(buf, i);
+	/* With -f: an IPv4 header (the kernel fills in its checksum and
+	 * id) and a UDP header without a checksum, as RFC 768 allows. */
+	ip = (struct iphdr *)pkt;
+	udp = (struct udphdr *)(pkt + sizeof(*ip));
+	memset(pkt, 0, HDRS);
+	ip->version = 4;
+	ip->ihl = sizeof(*ip) / 4;
+	ip->ttl = 1;
+	ip->protocol = IPPROTO_UDP;
+	ip->saddr = src.s_addr;
+	ip->daddr = sin.sin_addr.s_addr;
+	udp->source = htons((uint16_t)sport);
+	udp->dest = sin.sin_port;
 
-		if (sendto(fd, buf, len, 0, (struct sockaddr *)&sin,
+	for (i = 0; !stop && (count == 0 || i < count); i++) {
+		if (rev1)
+			len = junk1(buf, i, session, spoof);
+		else if (spoof)
+			len = junk_spoof(buf, i);
+		else
+			len = junk(buf, i);
+		if (spoof) {
+			ip->tot_len = htons((uint16_t)(HDRS + len));
+			udp->len = htons((uint16_t)(8 + len));
+			if (sendto(fd, pkt, HDRS + len, 0,
+			    (struct sockaddr *)&sin, sizeof(sin)) == -1)
+				nfail++;
+		} else if (sendto(fd, buf, len, 0, (struct sockaddr *)&sin,
 		    sizeof(sin)) == -1)
 			nfail++;
-		nanosleep(&pace, NULL);
+		if (!flood)
+			nanosleep(&pace, NULL);
 	}
 	fprintf(stderr, "junk: %lu datagrams to %s:%s, %lu not sent\n",
-	    count, argv[0], argv[1], nfail);
+	    i, argv[0], argv[1], nfail);
 	return 0;
 }
