@@ -2,8 +2,8 @@
  * netpipe: tests/junk.c: send junk datagrams at a netpipe, which must
  * ignore them without harm.
  *
- *	junk [-F] [-1 session] [-f srcaddr:srcport] [-i ifaddr] [-s seed]
- *	     host port count
+ *	junk [-F] [-1 session] [-f srcaddr:srcport] [-i ifaddr] [-r rate]
+ *	     [-s seed] host port count
  *
  * Sends count datagrams to host:port (an IPv4 address; with -i, the
  * multicast interface is the one with address ifaddr, so host may be a
@@ -27,8 +27,9 @@
  *		peer may take for a packet: never the well-formed kinds;
  *		Rev. 0: a command with a wrong length, a CM_TX with a lying
  *		length field or a wrong CRC, an unknown command byte.
- * -F		Flood: no pause between datagrams; a count of 0 sends until
- *		SIGINT or SIGTERM.
+ * -F		Flood: no pause between datagrams, the first 256 sent over
+ *		and over; a count of 0 sends until SIGINT or SIGTERM.
+ * -r rate	With -F: at most rate datagrams a second (in bursts of 64).
  *
  * Copyright (C) 2026 the netpipe authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -65,6 +66,8 @@
 #define R1_STATUS	0x11
 #define R1_BLOCK	1455		/* the default Rev. 1 block */
 #define HDRS		28		/* IPv4 and UDP headers, for -f */
+#define POOL		256		/* -F: datagrams sent over and over */
+#define RBURST		64		/* -r: datagrams between two pauses */
 
 /* The length of each command's well-formed packet (CM_TX: its minimum). */
 static const size_t cmdlen[NCMD + 1] = {
@@ -93,7 +96,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: junk [-F] [-1 session] [-f srcaddr:srcport] "
-	    "[-i ifaddr] [-s seed]\n            host port count\n");
+	    "[-i ifaddr] [-r rate]\n            [-s seed] host port count\n");
 	exit(2);
 }
 
@@ -315,19 +318,22 @@ main(int argc, char *argv[])
 {
 	struct sockaddr_in sin;
 	struct in_addr ifaddr, src;
-	struct timespec pace = { 0, PACE_NS };
+	struct timespec pace = { 0, PACE_NS }, next;
 	struct sigaction sa;
 	struct iphdr *ip;
 	struct udphdr *udp;
-	uint8_t pkt[HDRS + MAXJUNK], *buf = pkt + HDRS;
-	unsigned long count, i, nfail = 0, sport = 0;
+	static uint8_t pool[POOL][HDRS + MAXJUNK], hdrs[HDRS];
+	static size_t plen[POOL];
+	uint8_t *p;
+	unsigned long count, i, nfail = 0, sport = 0, rate = 0;
+	long long ns;
 	uint32_t session = 0;
 	size_t len;
 	char *end, *colon;
 	int ch, fd, useif = 0, rev1 = 0, spoof = 0, flood = 0;
 
 	rng = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
-	while ((ch = getopt(argc, argv, "1:Ff:i:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "1:Ff:i:r:s:")) != -1) {
 		switch (ch) {
 		case '1':
 			errno = 0;
@@ -357,6 +363,13 @@ main(int argc, char *argv[])
 			if (inet_pton(AF_INET, optarg, &ifaddr) != 1)
 				errx(2, "bad interface address: %s", optarg);
 			useif = 1;
+			break;
+		case 'r':
+			errno = 0;
+			rate = strtoul(optarg, &end, 10);
+			if (errno || *end != '\0' || rate < 1 ||
+			    rate > 10000000)
+				errx(2, "bad rate: %s", optarg);
 			break;
 		case 's':
 			errno = 0;
@@ -405,9 +418,8 @@ main(int argc, char *argv[])
 
 	/* With -f: an IPv4 header (the kernel fills in its checksum and
 	 * id) and a UDP header without a checksum, as RFC 768 allows. */
-	ip = (struct iphdr *)pkt;
-	udp = (struct udphdr *)(pkt + sizeof(*ip));
-	memset(pkt, 0, HDRS);
+	ip = (struct iphdr *)hdrs;
+	udp = (struct udphdr *)(hdrs + sizeof(*ip));
 	ip->version = 4;
 	ip->ihl = sizeof(*ip) / 4;
 	ip->ttl = 1;
@@ -417,21 +429,34 @@ main(int argc, char *argv[])
 	udp->source = htons((uint16_t)sport);
 	udp->dest = sin.sin_port;
 
+	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (i = 0; !stop && (count == 0 || i < count); i++) {
-		if (rev1)
-			len = junk1(buf, i, session, spoof);
-		else if (spoof)
-			len = junk_spoof(buf, i);
-		else
-			len = junk(buf, i);
-		if (spoof) {
+		if (flood && rate && i % RBURST == 0 && i > 0) {
+			ns = next.tv_nsec + RBURST * 1000000000LL / rate;
+			next.tv_sec += ns / 1000000000;
+			next.tv_nsec = ns % 1000000000;
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next,
+			    NULL);
+		}
+		/* A flood cycles through the first POOL datagrams. */
+		p = pool[flood ? i % POOL : 0];
+		if (!flood || i < POOL) {
+			if (rev1)
+				len = junk1(p + HDRS, i, session, spoof);
+			else if (spoof)
+				len = junk_spoof(p + HDRS, i);
+			else
+				len = junk(p + HDRS, i);
+			memcpy(p, hdrs, HDRS);
+			ip = (struct iphdr *)p;
+			udp = (struct udphdr *)(p + sizeof(*ip));
 			ip->tot_len = htons((uint16_t)(HDRS + len));
 			udp->len = htons((uint16_t)(8 + len));
-			if (sendto(fd, pkt, HDRS + len, 0,
-			    (struct sockaddr *)&sin, sizeof(sin)) == -1)
-				nfail++;
-		} else if (sendto(fd, buf, len, 0, (struct sockaddr *)&sin,
-		    sizeof(sin)) == -1)
+			plen[flood ? i % POOL : 0] = len;
+		}
+		len = plen[flood ? i % POOL : 0];
+		if (sendto(fd, spoof ? p : p + HDRS, spoof ? HDRS + len : len,
+		    0, (struct sockaddr *)&sin, sizeof(sin)) == -1)
 			nfail++;
 		if (!flood)
 			nanosleep(&pace, NULL);
