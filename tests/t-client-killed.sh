@@ -2,7 +2,8 @@
 # shellcheck disable=SC2317 # t() is called through each_rev
 # A client killed (SIGKILL) mid-stream: the server drops it after its
 # timeout (-t 2), the other two get the stream byte-exact, the server exits
-# 3 and names the dropped client on stderr.
+# 3 and names the dropped client on stderr.  The time from the kill to the
+# drop is printed; it must be within the timeout and 3 s to spare.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +21,10 @@ t() {
 	victim=$(status_port c2)
 	echo "c2's status port: ${victim:-unknown}"
 	kill -9 "$(pid c2)"
+	t0=$(now_ms)
 	release
+	t1=$(wait_grep 30 "$T/s.err" "dropped: ") ||
+	    fail "the server did not drop the killed client within 30 s"
 	wait_for 60 s s c1 c3 || fail "the transfer did not end"
 	expect_rc s 3
 	expect_rc c1 0
@@ -38,6 +42,9 @@ t() {
 			fail "the server says $c (127.0.0.1:$p) was dropped"
 		fi
 	done
+	el=$((t1 - t0))
+	[ "$el" -le 5000 ] || fail "the killed client was dropped after $el ms (-t 2)"
+	measured "SIGKILL to the server's drop (-t 2)" "$el"
 	cat "$T/s.err"
 }
 

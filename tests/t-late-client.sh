@@ -2,7 +2,8 @@
 # shellcheck disable=SC2317 # t() is called through each_rev
 # A client that starts after the transfer began is not let in: it writes
 # nothing (it is refused and exits non-zero, or waits), and the transfer to
-# the admitted client is unaffected (server exit 0, byte-exact).
+# the admitted client is unaffected (server exit 0, byte-exact).  The time
+# from its start to its exit is printed.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -13,6 +14,7 @@ t() {
 	client c1 -t 30
 	server s "$T/fifo" -n 1 -t 30
 	wait_size "$T/c1.out" 1 30 || fail "c1 got nothing within 30 s"
+	t0=$(now_ms)
 	client late
 	# Once its sockets are open, let the rest of the stream flow past it.
 	i=0
@@ -37,6 +39,7 @@ t() {
 	else
 		[ "$(rc late)" != 0 ] || fail "the late client exited 0"
 		echo "the late client exited $(rc late)"
+		measured "late client's start to its exit" "$(($(exit_ms late) - t0))"
 	fi
 	[ "$(size "$T/late.out")" -eq 0 ] ||
 	    fail "the late client wrote $(size "$T/late.out") bytes"

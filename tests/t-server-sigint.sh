@@ -1,7 +1,9 @@
 #!/bin/sh
 # shellcheck disable=SC2317 # t() is called through each_rev
 # SIGINT to the server mid-stream: it tells the clients and exits 1; they
-# exit 1 at once (long before their -t 20), saying the server aborted.
+# exit 1 at once (long before their -t 20), saying the server aborted and
+# the stream is incomplete, with a prefix of the stream.  The time from
+# the SIGINT to the last exit is printed.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -24,8 +26,12 @@ t() {
 	for c in c1 c2 c3; do
 		expect_rc "$c" 1
 		grep -q abort "$T/$c.err" || fail "$c does not say the server aborted"
+		grep -q incomplete "$T/$c.err" ||
+		    fail "$c does not say that the stream is incomplete"
+		prefix_of "$T/in" "$T/$c.out"
 	done
 	echo "all done $el ms after the SIGINT"
+	measured "SIGINT to the last client's exit (-t 20)" "$el"
 	cat "$T/c1.err"
 }
 
