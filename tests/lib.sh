@@ -21,7 +21,8 @@
 #   same FILE1 FILE2	fails the test unless the files are byte-identical
 #   makedata FILE SIZE	SIZE random bytes into FILE
 #   fail MSG / skip MSG / pass	end the test (1 / 77 / 0)
-#   exit_ms NAME	when NAME exited, in ms since the epoch
+#   exit_ms NAME	when NAME exited (as its waiting shell saw it, a
+#		millisecond or so late), in ms since the epoch
 #   wait_grep SECONDS FILE REGEX	bounded wait until FILE has a line that
 #		matches REGEX (grep -E); prints when (ms since the epoch)
 #   measured WHAT MS	prints "measured: WHAT: MS ms", the line the matrix
@@ -200,12 +201,14 @@ bg_run() {
 	shift 2
 	# Keep what an earlier process of this name said, for pass().
 	[ -f "$T/$_n.err" ] && cat "$T/$_n.err" >>"$T/earlier.log"
-	rm -f "$T/$_n.pid" "$T/$_n.rc"
+	rm -f "$T/$_n.pid" "$T/$_n.rc" "$T/$_n.end"
 	(
 		"$@" <"$_in" >"$T/$_n.out" 2>"$T/$_n.err" &
 		echo $! >"$T/$_n.pid.new" && mv "$T/$_n.pid.new" "$T/$_n.pid"
 		wait $!
-		echo $? >"$T/$_n.rc.new" && mv "$T/$_n.rc.new" "$T/$_n.rc"
+		_r=$?
+		now_ms >"$T/$_n.end"
+		echo $_r >"$T/$_n.rc.new" && mv "$T/$_n.rc.new" "$T/$_n.rc"
 	) &
 	BGPIDS="$BGPIDS $!"
 	# Wait (bounded) until the pid is known.
@@ -314,7 +317,7 @@ rc() {
 }
 
 exit_ms() {
-	date -r "$T/$1.rc" +%s%3N
+	cat "$T/$1.end"
 }
 
 wait_grep() {
