@@ -699,7 +699,9 @@ s_deadline(struct np *np)
 	uint64_t d = srv.next_ping, t;
 	unsigned i;
 
-	if (srv.phase == S_SEEK && srv.seek_end && srv.seek_end < d)
+	/* Once -w has run out with no client, wait for one, not spin. */
+	if (srv.phase == S_SEEK && srv.seek_end > now_us() &&
+	    srv.seek_end < d)
 		d = srv.seek_end;
 	if (srv.drain && srv.drain < d)
 		d = srv.drain;

@@ -901,13 +901,14 @@ s_timer(struct np *np, uint64_t now)
 static uint64_t
 s_deadline(struct np *np)
 {
-	uint64_t d = now_us() + TICK, t;
+	uint64_t now = now_us(), d = now + TICK, t;
 	double need;
 
 	(void)np;
 	if (S.next_ping < d)
 		d = S.next_ping;
-	if (S.phase == S_SEEK && S.seek_end && S.seek_end < d)
+	/* Once -w has run out with no client, wait for one, not spin. */
+	if (S.phase == S_SEEK && S.seek_end > now && S.seek_end < d)
 		d = S.seek_end;
 	if (S.phase >= S_TX && s_sendable()) {
 		/* Wake for a whole burst: one GSO send, not one packet. */
