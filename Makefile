@@ -15,6 +15,18 @@ SRC	= netpipe.c net.c rev0.c rev1.c crc32.c
 OBJ	= netpipe.o net.o rev0.o rev1.o crc32.o
 TESTBIN	= tests/shim.so tests/junk tests/gen
 
+# The fuzz target (tests/fuzz/README): clang's libFuzzer, ASan and UBSan.
+FUZZCC	= clang
+FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZSRC	= tests/fuzz/fuzz.c tests/fuzz/fakenet.c tests/fuzz/rev0fz.c \
+	tests/fuzz/rev1fz.c crc32.c
+FUZZ_SECONDS = 1800
+FUZZ_SMOKE_SECONDS = 50
+FUZZOPTS = -use_value_profile=1 -max_len=4096 \
+	-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	-artifact_prefix=tests/fuzz/work/
+
 all: netpipe
 
 netpipe: $(OBJ)
@@ -50,6 +62,33 @@ check-asan:
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
 	$(MAKE) clean
 
+tests/fuzz/fuzz: $(FUZZSRC) tests/fuzz/fuzz.h netpipe.h netpipe.c rev0.c \
+	    rev1.c
+	$(FUZZCC) $(FUZZFLAGS) -Wall -Wextra -D_GNU_SOURCE -o $@ $(FUZZSRC) \
+		$(LDLIBS)
+
+tests/fuzz/mkcorpus: tests/fuzz/mkcorpus.c crc32.c netpipe.h
+	$(CC) -O2 -g -Wall -Wextra -D_GNU_SOURCE -o $@ tests/fuzz/mkcorpus.c \
+		crc32.c $(LDLIBS)
+
+# Fuzz every role for FUZZ_SECONDS, from the seeds in tests/fuzz/corpus;
+# what it learns stays in tests/fuzz/work, and so do its findings.
+fuzz: tests/fuzz/fuzz
+	mkdir -p tests/fuzz/work
+	tests/fuzz/fuzz $(FUZZOPTS) -max_total_time=$(FUZZ_SECONDS) \
+		tests/fuzz/work tests/fuzz/corpus
+
+# Every seed once, then FUZZ_SMOKE_SECONDS of fuzzing (CI).
+fuzz-smoke: tests/fuzz/fuzz
+	rm -rf tests/fuzz/work
+	$(MAKE) FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) fuzz
+
+# The seeds written anew by tests/fuzz/mkcorpus (they are kept in git).
+fuzz-corpus: tests/fuzz/mkcorpus
+	rm -f tests/fuzz/corpus/r[01]-*
+	mkdir -p tests/fuzz/corpus
+	tests/fuzz/mkcorpus tests/fuzz/corpus
+
 # netpipe against udpcast on a namespace LAN (root; see bench/bench.sh).
 bench: netpipe
 	bench/bench.sh
@@ -65,6 +104,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/netpipe $(DESTDIR)$(MANPREFIX)/man1/netpipe.1
 
 clean:
-	rm -f netpipe $(OBJ) $(TESTBIN)
+	rm -f netpipe $(OBJ) $(TESTBIN) tests/fuzz/fuzz tests/fuzz/mkcorpus
+	rm -rf tests/fuzz/work
 
-.PHONY: all bench check check-asan demo install uninstall clean
+.PHONY: all bench check check-asan demo fuzz fuzz-corpus fuzz-smoke \
+	install uninstall clean
