@@ -270,6 +270,8 @@ rev1_init(struct np *np)
 	S.nblk = o->window / S.B;
 	if (S.nblk < 2)
 		S.nblk = 2;
+	if (S.nblk > MAX_WBLOCKS)	/* tiny blocks: what a client takes */
+		S.nblk = MAX_WBLOCKS;
 	S.W = S.nblk * S.B;
 	if ((S.ring = malloc(S.W)) == NULL ||
 	    (S.pcrc = calloc(S.nblk, sizeof(*S.pcrc))) == NULL ||
@@ -1260,6 +1262,7 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 		    get32(p + 26) > MAX_BLOCK1 ||
 		    get32(p + 30) % get32(p + 26) != 0 ||
 		    get32(p + 30) / get32(p + 26) < 2 ||
+		    get32(p + 30) / get32(p + 26) > MAX_WBLOCKS ||
 		    get32(p + 30) > MAX_WINDOW) {
 			np->foreign++;
 			return;
