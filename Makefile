@@ -24,7 +24,7 @@ FUZZSRC	= tests/fuzz/fuzz.c tests/fuzz/fakenet.c tests/fuzz/rev0fz.c \
 FUZZ_SECONDS = 1800
 FUZZ_SMOKE_SECONDS = 50
 FUZZOPTS = -use_value_profile=1 -max_len=4096 \
-	-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	-timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
 	-artifact_prefix=tests/fuzz/work/
 
 all: netpipe
