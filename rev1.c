@@ -1287,7 +1287,7 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 	K.heard = now;
 	switch (p[0]) {
 	case R1_PING:
-		if (n != R1_PING_MIN + (size_t)p[34])
+		if (n < R1_PING_MIN || n != R1_PING_MIN + (size_t)p[34])
 			goto junk;
 		K.rtt = get32(p + 22);
 		if (K.phase == K_TX && get64(p + 14) > K.hi &&
