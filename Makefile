@@ -72,18 +72,19 @@ tests/fuzz/mkcorpus: tests/fuzz/mkcorpus.c crc32.c netpipe.h
 		crc32.c $(LDLIBS)
 
 # Fuzz every role for FUZZ_SECONDS, from the seeds in tests/fuzz/corpus;
-# what it learns stays in tests/fuzz/work, and so do its findings.
+# what it learns stays in tests/fuzz/work/corpus, and what it finds in
+# tests/fuzz/work.
 fuzz: tests/fuzz/fuzz
-	mkdir -p tests/fuzz/work
+	mkdir -p tests/fuzz/work/corpus
 	tests/fuzz/fuzz $(FUZZOPTS) -max_total_time=$(FUZZ_SECONDS) \
-		tests/fuzz/work tests/fuzz/corpus
+		tests/fuzz/work/corpus tests/fuzz/corpus
 
 # Every seed once, then FUZZ_SMOKE_SECONDS of fuzzing, quietly (CI).
 fuzz-smoke: tests/fuzz/fuzz
 	rm -rf tests/fuzz/work
-	mkdir tests/fuzz/work
+	mkdir -p tests/fuzz/work/corpus
 	tests/fuzz/fuzz $(FUZZOPTS) -verbosity=0 \
-		-max_total_time=$(FUZZ_SMOKE_SECONDS) tests/fuzz/work \
+		-max_total_time=$(FUZZ_SMOKE_SECONDS) tests/fuzz/work/corpus \
 		tests/fuzz/corpus
 
 # The seeds written anew by tests/fuzz/mkcorpus (they are kept in git).
