@@ -108,9 +108,11 @@ ssize_t		 fz_read(int, void *, size_t);
 int		 LLVMFuzzerInitialize(int *, char ***);
 int		 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+static int	 stdin_ready(struct pollfd *, nfds_t);
 static int	 next_record(void);
 static void	 fixup(uint8_t *, size_t);
-static int	 stdin_ready(struct pollfd *, nfds_t);
+static void	 datagram(void);
+static void	 reset(void);
 
 struct fz fz;
 

@@ -40,7 +40,35 @@
 #define UFD		0x10
 #define GRO		0x20
 
-static uint8_t	 in[65536];
+static void	 begin(uint8_t, uint8_t);
+static void	 end(const char *);
+static void	 dgram(uint8_t, uint8_t, uint8_t, const uint8_t *, size_t);
+static void	 timeout(void);
+static void	 input(uint8_t, uint8_t);
+static void	 sig(uint8_t);
+static void	 pass(uint8_t);
+static void	 r0cmd(uint8_t, uint8_t, uint8_t, uint8_t);
+static void	 r0word(uint8_t, uint8_t, uint8_t, uint32_t);
+static void	 r0two(uint8_t, uint8_t, uint8_t, uint32_t, uint32_t);
+static void	 r0tx(uint8_t, uint8_t, uint32_t, const char *);
+static void	 r0pong(uint8_t, uint8_t, uint8_t, uint64_t);
+static void	 rev0_seeds(void);
+static size_t	 seal(size_t);
+static void	 r1small(uint8_t, uint8_t, uint8_t, uint8_t, uint32_t);
+static void	 r1ping(uint8_t, uint8_t, uint32_t, int, uint64_t, uint64_t,
+		    uint32_t, uint32_t, const char *);
+static void	 r1data(uint8_t, uint8_t, uint32_t, uint64_t, const uint8_t *,
+		    size_t);
+static void	 r1eot(uint8_t, uint8_t, uint32_t, uint64_t, uint32_t);
+static void	 r1word(uint8_t, uint8_t, uint8_t, uint8_t, uint32_t, uint32_t,
+		    int, uint32_t);
+static void	 r1pong(uint8_t, uint8_t, uint64_t);
+static void	 r1status(uint8_t, uint8_t, uint64_t, uint64_t, uint32_t,
+		    uint32_t, unsigned, const uint64_t *);
+static void	 rev1_seeds(void);
+
+static uint8_t	 in[65536];		/* the input being written */
+static uint8_t	 pkt[70000];		/* a Rev. 1 packet being built */
 static size_t	 len;
 static const char *dir;
 
@@ -267,8 +295,6 @@ rev0_seeds(void)
 }
 
 /* ---- Rev. 1 ---- */
-
-static uint8_t	 pkt[70000];
 
 static size_t
 seal(size_t n)
