@@ -258,6 +258,19 @@ rev0_seeds(void)
 	r0cmd(0, 0, 10, CM_DONE);
 	end("r0-server-transfer");
 
+	/* Server: -n 2, one leaves, the other gets it all: exit 3. */
+	begin(SMALL | NCL(2), VERBOSE);
+	input(0x10, 100);
+	r0pong(FIX, 0, 10, T0);
+	r0pong(FIX, 1, 10, T0);
+	r0cmd(0, 0, 10, CM_READY);
+	r0cmd(0, 1, 10, CM_READY);
+	r0two(1, 10, CM_ERROR, ERR_ABORT, 0);
+	r0cmd(0, 0, 10, CM_RXOK);
+	r0cmd(0, 0, 10, CM_RXOK);
+	r0cmd(0, 0, 10, CM_DONE);
+	end("r0-server-partial");
+
 	/* Server: -1 -n 2, a stranger, a late client, a drop. */
 	begin(SMALL | SINGLE | NCL(2), VERBOSE);
 	input(0x08 | 0x10, 2);
@@ -417,6 +430,25 @@ rev1_seeds(void)
 	r1eot(0, 20, CSESSION, 200, crc);
 	r1small(0, 0, 10, R1_BYE, CSESSION);
 	end("r1-client-transfer");
+
+	/* Client: all of it, then an abort or a drop; refused. */
+	for (i = 0; i < 2; i++) {
+		begin(CLIENT | REV1, VERBOSE);
+		r1ping(0, 1, CSESSION, 1, T0, 0, 64, 256, NULL);
+		r1small(0, 0, 10, R1_INIT, CSESSION);
+		r1data(0, 10, CSESSION, 0, d, 64);
+		r1data(0, 10, CSESSION, 64, d + 64, 64);
+		r1data(0, 10, CSESSION, 128, d + 128, 64);
+		r1data(0, 10, CSESSION, 192, d + 192, 8);
+		r1eot(0, 10, CSESSION, 200, crc);
+		r1word(0, 0, 10, R1_ERROR, CSESSION,
+		    i ? R1E_DROPPED : R1E_ABORT, 1, 0);
+		end(i ? "r1-client-end-dropped" : "r1-client-end-abort");
+	}
+	begin(CLIENT | REV1, 0);
+	r1ping(0, 1, CSESSION, 1, T0, 0, 64, 256, NULL);
+	r1word(0, 0, 10, R1_ERROR, CSESSION, R1E_REFUSED, 1, 0);
+	end("r1-client-refused");
 
 	/* Client: GRO, two data blocks in one datagram; a bad stream CRC. */
 	begin(CLIENT | REV1, 0);
