@@ -45,6 +45,7 @@ net_server(struct net *n, const struct opts *o)
 	n->ufd = -1;
 	n->sport = o->port + 1;
 	snprintf(n->ifname, sizeof(n->ifname), "fz0");
+	n->ifwhy = "the fuzz harness's";
 	inet_pton(AF_INET, "10.0.0.1", &n->ifaddr);
 	n->dst.sin_family = AF_INET;
 	n->dst.sin_port = htons(o->port);
@@ -59,6 +60,7 @@ net_client(struct net *n, const struct opts *o)
 	n->ufd = FZ_UFD;
 	n->sport = o->port + 1;
 	snprintf(n->ifname, sizeof(n->ifname), "fz0");
+	n->ifwhy = "the fuzz harness's";
 	inet_pton(AF_INET, "10.0.0.2", &n->ifaddr);
 }
 

@@ -8,7 +8,9 @@
  *            bit 2: -1; bits 3-4: -n 1 to 4; bit 5: -w 1; bit 6: -l fz;
  *            bit 7: -b 64 (else the default block size)
  *   byte 1   bit 0: -v; bit 1: -q; bit 2: --first-seq 4294967294;
- *            bit 3: -t 1 (else -t 2)
+ *            bit 3: -t 1 (else -t 2); bit 4: -P (a server's input
+ *            100000 bytes long, as far as the progress line knows);
+ *            bit 5: --stats /dev/null; bit 6: -r 50M
  *   then records, until the input ends:
  *     h src t len(2) payload   h & 7 < 4: a datagram of len bytes (as
  *		many as are left) after t*t*64 µs.  h & 0x08: fix it up
@@ -40,8 +42,10 @@
  *     this file's: a fake clock that moves only when the input says so
  *     or a timeout runs out (no real sleeping), a poll that takes the
  *     next record, and a standard output that counts and discards.
- *     run(), now_us(), out_*() and np_fail() are the real ones, and the
- *     static state of netpipe.c (output buffer, signal) is reset here.
+ *     LLVMFuzzerTestOneInput() does what main() does after parse(), and
+ *     run(), summary(), stats(), now_us(), out_*() and np_fail() are the
+ *     real ones; the static state of netpipe.c (output buffer, signal,
+ *     progress line, ticks, end of run) is reset here.
  *   - rev0.c and rev1.c are compiled unchanged inside rev0fz.c and
  *     rev1fz.c, which add a reset of their static state, a standard
  *     input from here, and a fixed session id.
@@ -203,11 +207,14 @@ fz_read(int fd, void *buf, size_t len)
 /*
  * Standard output: counted and discarded.  Writing after the close, or
  * closing twice, is a bug: bytes lost, or another file's descriptor.
+ * The progress line's writes to standard error are discarded.
  */
 static ssize_t
 fz_write(int fd, const void *buf, size_t len)
 {
 	(void)buf;
+	if (fd == STDERR_FILENO)
+		return (ssize_t)len;
 	if (fd != STDOUT_FILENO)
 		fz_bug("write to fd %d", fd);
 	if (outshut)
@@ -448,6 +455,11 @@ reset(void)
 	outlen = 0;
 	outclosed = 0;
 	gotsig = 0;
+	if (fin.f != NULL && !fin.written)
+		fclose(fin.f);
+	memset(&prog, 0, sizeof(prog));
+	memset(&tk, 0, sizeof(tk));
+	memset(&fin, 0, sizeof(fin));
 	pend = 0;
 	adv = 0;
 	steps = spin = tail = 0;
@@ -462,6 +474,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct opts o;
+	const struct role *r;
 	struct np np;
 
 	if (size < 2)
@@ -492,25 +505,45 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (o.block == 0)
 		o.block = o.rev == 0 ? DEF_BLOCK : DEF_BLOCK1;
+	if (o.rev == 1 && o.server && (data[1] & 0x40))
+		o.rate = 50000000;
+	o.progress = (data[1] & 0x10) != 0;
+	if (data[1] & 0x20)
+		o.stats = "/dev/null";
 	fz.rev = o.rev;
 	fz.server = o.server;
 	rec = data + 2;
 	reclen = size - 2;
 
+	/* As main() does, after parse() and the signal handlers. */
 	memset(&np, 0, sizeof(np));
 	np.o = &o;
+	fin.np = &np;
+	if (o.stats != NULL && (fin.f = fopen(o.stats, "w")) == NULL)
+		fz_bug("fopen %s", o.stats);
+	prog.forced = o.progress;
+	prog.on = o.progress;
+	if (o.server && o.progress) {
+		prog.sized = 1;
+		prog.size = 100000;
+	}
 	if (o.server)
 		net_server(&np.net, &o);
 	else
 		net_client(&np.net, &o);
-	np.start = now_us();
+	np.start = tk.draw = tk.next = now_us();
+	tk.look = np.start + WATCH;
 	if (o.rev == 0) {
 		rev0_init(&np);
-		(void)run(&np, o.server ? &rev0_server : &rev0_client);
+		r = o.server ? &rev0_server : &rev0_client;
 	} else {
 		rev1_init(&np);
-		(void)run(&np, o.server ? &rev1_server : &rev1_client);
+		r = o.server ? &rev1_server : &rev1_client;
 	}
+	fin.role = r;
+	(void)run(&np, r);
+	summary(&np, r);
+	(void)stats(&np, r);
 	reset();
 	return 0;
 }

@@ -34,6 +34,9 @@
 #define SMALL		0x80		/* -b 64 */
 /* Byte 1. */
 #define VERBOSE		0x01
+#define PROGRESS	0x10		/* -P */
+#define STATS		0x20		/* --stats /dev/null */
+#define RATE		0x40		/* -r 50M */
 
 /* Record flags. */
 #define FIX		0x08
@@ -244,7 +247,7 @@ rev0_seeds(void)
 	end("r0-client-refused");
 
 	/* Server: one client, 200 bytes in blocks of 64. */
-	begin(SMALL, VERBOSE);
+	begin(SMALL, VERBOSE | PROGRESS | STATS);
 	input(0x10, 200);
 	r0pong(FIX, 0, 10, T0);
 	r0cmd(0, 0, 10, CM_READY);
@@ -418,7 +421,7 @@ rev1_seeds(void)
 	crc = np_crc32(d, 200);
 
 	/* Client: blocks of 64, a window of 256, 200 bytes, one lost. */
-	begin(CLIENT | REV1, VERBOSE);
+	begin(CLIENT | REV1, VERBOSE | PROGRESS | STATS);
 	r1ping(0, 1, CSESSION, 1, T0, 0, 64, 256, NULL);
 	r1small(0, 0, 10, R1_INIT, CSESSION);
 	r1data(0, 10, CSESSION, 0, d, 64);
@@ -510,7 +513,7 @@ rev1_seeds(void)
 	end("r1-client-timeout");
 
 	/* Server: one client, blocks of 64, 200 bytes, a NAK, done. */
-	begin(REV1 | SMALL, VERBOSE);
+	begin(REV1 | SMALL, VERBOSE | PROGRESS | STATS | RATE);
 	input(0x10, 200);
 	r1pong(0, 10, T0);
 	r1small(FIX, 0, 10, R1_READY, SESSION);
