@@ -456,23 +456,3 @@ net_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
 		return;
 	}
 }
-
-const char *
-addrstr(const struct sockaddr_in *a)
-{
-	static char buf[2][INET_ADDRSTRLEN + 8];
-	static int k;
-	char ip[INET_ADDRSTRLEN];
-
-	k = !k;
-	inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
-	snprintf(buf[k], sizeof(buf[k]), "%s:%u", ip, ntohs(a->sin_port));
-	return buf[k];
-}
-
-int
-sameaddr(const struct sockaddr_in *a, const struct sockaddr_in *b)
-{
-	return a->sin_addr.s_addr == b->sin_addr.s_addr &&
-	    a->sin_port == b->sin_port;
-}

@@ -419,6 +419,27 @@ np_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* An address as a.b.c.d:port; two calls may share one printf. */
+const char *
+addrstr(const struct sockaddr_in *a)
+{
+	static char buf[2][INET_ADDRSTRLEN + 8];
+	static int k;
+	char ip[INET_ADDRSTRLEN];
+
+	k = !k;
+	inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
+	snprintf(buf[k], sizeof(buf[k]), "%s:%u", ip, ntohs(a->sin_port));
+	return buf[k];
+}
+
+int
+sameaddr(const struct sockaddr_in *a, const struct sockaddr_in *b)
+{
+	return a->sin_addr.s_addr == b->sin_addr.s_addr &&
+	    a->sin_port == b->sin_port;
+}
+
 /* A fatal error of this run: say it, flush what we have, exit 1. */
 void
 np_fail(struct np *np, const char *fmt, ...)

@@ -6,7 +6,8 @@
  * in fz.dg, and net_send() and net_sendsegs() check what the role sends
  * (a malformed packet of its own is a bug: fz_bug) and remember the
  * session id and the last ping stamp, which fuzz.c writes into the
- * datagrams it fixes up.  addrstr() and sameaddr() are net.c's.
+ * datagrams it fixes up.  addrstr() and sameaddr() live in
+ * netpipe.c, which fuzz.c compiles in.
  *
  * Copyright (C) 2026 the netpipe authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -183,24 +184,4 @@ sent1(const uint8_t *p, size_t n)
 		memcpy(fz.stamp, p + 6, 8);
 		fz.stamp_known = 1;
 	}
-}
-
-const char *
-addrstr(const struct sockaddr_in *a)
-{
-	static char buf[2][INET_ADDRSTRLEN + 8];
-	static int k;
-	char ip[INET_ADDRSTRLEN];
-
-	k = !k;
-	inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
-	snprintf(buf[k], sizeof(buf[k]), "%s:%u", ip, ntohs(a->sin_port));
-	return buf[k];
-}
-
-int
-sameaddr(const struct sockaddr_in *a, const struct sockaddr_in *b)
-{
-	return a->sin_addr.s_addr == b->sin_addr.s_addr &&
-	    a->sin_port == b->sin_port;
 }
