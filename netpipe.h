@@ -31,7 +31,7 @@
 #define DEF_WINDOW	(16 * 1024 * 1024)	/* Rev. 1 window, bytes */
 #define MIN_WINDOW	(64 * 1024)
 #define MAX_WINDOW	(256 * 1024 * 1024)	/* a client allocates no more */
-#define MAX_WBLOCKS	(1024 * 1024)	/* blocks in a window: 13 B each */
+#define MAX_WBLOCKS	(1024 * 1024)	/* blocks in a window: 17 B each */
 #define MAX_LABEL	64
 #define MAX_CLIENTS	4096
 #define MAX_DGRAM	65536		/* receive buffer for one datagram */

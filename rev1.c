@@ -63,6 +63,7 @@
 #define OUT_PIECE	(256 * 1024)	/* and this much per loop, at most */
 #define OUT_WAIT	50000		/* or what it has, after this long */
 #define TX_BYTES	(256 * 1024)	/* bytes per loop iteration, at most */
+#define IN_CHUNK	(1024 * 1024)	/* bytes read from stdin at a time */
 
 #define MAX_RANGES	96		/* NAK ranges in one R1_STATUS */
 
@@ -139,11 +140,13 @@ struct r1cli {
 	uint8_t		*ring;
 	uint8_t		*have;		/* per slot */
 	uint32_t	*blen;		/* data bytes per slot */
+	uint32_t	*dcrc;		/* CRC-32 of the slot's data */
 	uint64_t	*nak_at;	/* per slot: when asked for, 0 never */
 	uint64_t	 wr, ack, hi;	/* written, contiguous, highest end */
 	uint64_t	 total;		/* from R1_EOT */
 	int		 eot;
 	uint32_t	 want_crc, scrc;
+	uLong		 opB;		/* crc32_combine_gen(B) */
 	uint32_t	 rcvd, missed;
 	uint64_t	 next_status, status_room;
 	uint64_t	 rtt;		/* the server's hint */
@@ -195,7 +198,7 @@ static void	 k_small(struct np *, uint8_t);
 static void	 k_abort(struct np *, uint32_t, int);
 static void	 k_lock(struct np *, const uint8_t *,
 		    const struct sockaddr_in *);
-static void	 k_data(struct np *, const uint8_t *, size_t);
+static int	 k_data(struct np *, const uint8_t *, size_t);
 static uint64_t	 k_limit(void);
 static void	 k_advance(void);
 static void	 k_output(struct np *, uint64_t);
@@ -941,6 +944,9 @@ s_input(struct np *np)
 	room = S.W - at;
 	if (S.W - (S.head - S.tail) < room)
 		room = (size_t)(S.W - (S.head - S.tail));
+	/* Not the whole window at once: sending starts at the first chunk. */
+	if (room > IN_CHUNK)
+		room = IN_CHUNK;
 	r = read(STDIN_FILENO, S.ring + at, room);
 	if (r == -1 && (errno == EINTR || errno == EAGAIN))
 		return;
@@ -1041,9 +1047,11 @@ k_lock(struct np *np, const uint8_t *p,
 	K.B = get32(p + 26);
 	K.W = get32(p + 30);
 	K.nblk = K.W / K.B;
+	K.opB = crc32_combine_gen((z_off_t)K.B);
 	if ((K.ring = malloc(K.W)) == NULL ||
 	    (K.have = calloc(K.nblk, 1)) == NULL ||
 	    (K.blen = calloc(K.nblk, sizeof(*K.blen))) == NULL ||
+	    (K.dcrc = calloc(K.nblk, sizeof(*K.dcrc))) == NULL ||
 	    (K.nak_at = calloc(K.nblk, sizeof(*K.nak_at))) == NULL)
 		err(1, NULL);
 	K.phase = K_SEEK;
@@ -1052,30 +1060,52 @@ k_lock(struct np *np, const uint8_t *p,
 	    (const char *)p + 35);
 }
 
-static void
+/*
+ * A data packet, its CRC not yet checked: a new block is checked where
+ * it lands, in the window, and that check's CRC of the data is kept for
+ * the stream's CRC: one pass over the bytes, and what is checked is what
+ * will be written.  Anything else is checked as any packet is.  Returns
+ * whether the packet was intact.
+ */
+static int
 k_data(struct np *np, const uint8_t *p, size_t n)
 {
 	uint64_t off = get64(p + 5);
 	size_t len = n - R1_DATA_HDR - 4, slot;
-	if (off % K.B != 0 || len == 0 || len > K.B ||
-	    (K.eot && off + len > K.total)) {
-		np->junk++;
-		return;
+	uint32_t dcrc, hcrc, pcrc;
+	uint8_t *at;
+
+	if (off % K.B != 0 || len > K.B) {
+		if (!intact(p, n))
+			return 0;
+		np->junk++;		/* intact, but no block */
+		return 1;
 	}
-	if (off < K.ack || off + len > k_limit())
-		return;			/* had it, or beyond the window */
 	slot = (size_t)(off / K.B % K.nblk);
-	if (K.have[slot])
-		return;
-	memcpy(K.ring + slot * K.B, p + R1_DATA_HDR, len);
+	if (off < K.ack || off > k_limit() - len || K.have[slot])
+		return intact(p, n);	/* had it, or beyond the window */
+	at = K.ring + slot * K.B;
+	memcpy(at, p + R1_DATA_HDR, len);
+	dcrc = np_crc32(at, len);
+	hcrc = np_crc32(p, R1_DATA_HDR);
+	pcrc = len == K.B ? (uint32_t)crc32_combine_op(hcrc, dcrc, K.opB) :
+	    (uint32_t)crc32_combine(hcrc, dcrc, (z_off_t)len);
+	if (pcrc != get32(p + n - 4))
+		return 0;
+	if (K.eot && off + len > K.total) {
+		np->junk++;		/* intact, but past the end */
+		return 1;
+	}
 	K.have[slot] = 1;
 	K.blen[slot] = (uint32_t)len;
+	K.dcrc[slot] = dcrc;
 	K.rcvd++;
 	if (off > K.hi)
 		K.gaps = 1;	/* what lies between was lost: ask at once */
 	if (off + len > K.hi)
 		K.hi = off + len;
 	k_advance();
+	return 1;
 }
 
 /*
@@ -1088,7 +1118,10 @@ k_limit(void)
 	return K.wr - K.wr % K.B + K.W;
 }
 
-/* Move the contiguous mark over what has arrived. */
+/*
+ * Move the contiguous mark over what has arrived; the stream's CRC grows
+ * with it, block by block, in the stream's order.
+ */
 static void
 k_advance(void)
 {
@@ -1099,6 +1132,9 @@ k_advance(void)
 		if (!K.have[slot])
 			break;
 		len = K.blen[slot];
+		K.scrc = len == K.B ?
+		    (uint32_t)crc32_combine_op(K.scrc, K.dcrc[slot], K.opB) :
+		    (uint32_t)crc32_combine(K.scrc, K.dcrc[slot], (z_off_t)len);
 		K.have[slot] = 0;
 		K.nak_at[slot] = 0;
 		K.ack += len;
@@ -1128,8 +1164,6 @@ k_output(struct np *np, uint64_t now)
 		    K.W - at;
 		if (len > OUT_PIECE)
 			len = OUT_PIECE;
-		/* The stream's CRC is of what goes out, not what came in. */
-		K.scrc = (uint32_t)crc32_z(K.scrc, K.ring + at, len);
 		if ((e = out_direct(K.ring + at, len)) != 0) {
 			k_abort(np, R1E_INTERNAL, e);
 			np_fail(np, "stdout: %s", strerror(e));
@@ -1240,6 +1274,7 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 	const char *lab = np->o->label;
 	uint8_t q[R1_PONG_LEN];
 	uint32_t code;
+	int data;
 
 	(void)fd;
 	if (n >= 1 && p[0] >= CM_PING && p[0] <= CM_ACK_PLZ &&
@@ -1251,7 +1286,9 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 		np->foreign++;
 		return;
 	}
-	if (!intact(p, n)) {
+	/* Data is checked where it lands: see k_data(). */
+	data = K.phase == K_TX && n > R1_DATA_HDR + 4 && p[0] == R1_DATA;
+	if (!data && !intact(p, n)) {
 		np->junk++;
 		return;
 	}
@@ -1282,6 +1319,10 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 	}
 	if (!sameaddr(from, &K.srv) || get32(p + 1) != K.session) {
 		np->foreign++;
+		return;
+	}
+	if (data && !k_data(np, p, n)) {
+		np->junk++;
 		return;
 	}
 	K.heard = now;
@@ -1315,10 +1356,7 @@ k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
 	case R1_DATA:
 		if (n <= R1_DATA_HDR + 4)
 			goto junk;
-		if (K.phase != K_TX)
-			break;
-		k_data(np, p, n);
-		break;
+		break;			/* in K_TX, taken above */
 	case R1_EOT:
 		if (n != R1_EOT_LEN)
 			goto junk;

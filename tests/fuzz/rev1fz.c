@@ -55,6 +55,7 @@ fz_rev1_reset(void)
 	free(K.ring);
 	free(K.have);
 	free(K.blen);
+	free(K.dcrc);
 	free(K.nak_at);
 	memset(&S, 0, sizeof(S));
 	memset(&K, 0, sizeof(K));
