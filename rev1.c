@@ -57,6 +57,11 @@
 #define CUT_MOST	0.5		/* and this much, at least */
 #define LOSS_HEAVY	0.25		/* one client alone above: slow down */
 #define TOP_DECAY	0.9		/* per decision, of the best rate sent */
+#define SS_GAIN		1.5		/* growth per decision at the start */
+#define DR_SPAN		100000		/* delivery rate measured over this */
+#define OVER_DR		1.1		/* growth: this far past delivery */
+#define UNDER_DR	0.9		/* a cut: to this much of it */
+#define CUT_DR		0.25		/* but keeping this much at least */
 #define BURST		(64 * 1024)	/* bytes the pacer waits to send */
 #define BURST_MAX	(256 * 1024)	/* a late wakeup sends its due up to */
 #define OUT_CHUNK	(1024 * 1024)	/* client writes at least this */
@@ -89,6 +94,9 @@ struct r1client {
 	uint32_t	 rcvd0, missed0;	/* at the last rate decision */
 	int		 fresh;		/* it reported since that decision */
 	double		 loss;		/* smoothed over decisions */
+	uint64_t	 dr_at;		/* delivery rate: since this status */
+	uint32_t	 dr_rcvd;	/* and its count */
+	double		 drate;		/* bit/s of new blocks it received */
 	uint64_t	 bytes;
 	char		 why[96];
 };
@@ -434,6 +442,17 @@ s_status(struct np *np, struct r1client *c, const uint8_t *p, size_t n,
 	c->rcvd = get32(p + 21);
 	c->missed = get32(p + 25);
 	c->fresh = 1;
+	/* What reaches it: new blocks by its count, over DR_SPAN or more. */
+	if (c->dr_at == 0 || S.phase < S_TX) {
+		c->dr_at = now;
+		c->dr_rcvd = c->rcvd;
+	} else if (now - c->dr_at >= DR_SPAN) {
+		c->drate = (double)(uint32_t)(c->rcvd - c->dr_rcvd) *
+		    (double)(S.B + R1_DATA_HDR + 4) * 8e6 /
+		    (double)(now - c->dr_at);
+		c->dr_at = now;
+		c->dr_rcvd = c->rcvd;
+	}
 	c->bytes = ack;
 	hold = c->rtt.srtt / 2 > HOLDOFF_MIN ? c->rtt.srtt / 2 : HOLDOFF_MIN;
 	for (i = 0; i < nr; i++) {
@@ -588,7 +607,7 @@ static void
 s_control(struct np *np, uint64_t now)
 {
 	uint64_t span = now - S.ctl_at, rtt = 0;
-	double least = 1, most = 0, loss, l, d, sent, top, through;
+	double least = 1, most = 0, loss, l, d, sent, top, through, dr = 0;
 	unsigned i;
 	int stale;
 	struct r1client *c;
@@ -629,6 +648,8 @@ s_control(struct np *np, uint64_t now)
 			least = c->loss;
 		if (c->loss > most)
 			most = c->loss;
+		if (c->drate > 0 && (dr == 0 || c->drate < dr))
+			dr = c->drate;
 		c->rcvd0 = c->rcvd;
 		c->missed0 = c->missed;
 		c->fresh = 0;
@@ -645,16 +666,31 @@ s_control(struct np *np, uint64_t now)
 		through = sent * (1 - loss);
 		S.rate = through > CUT_LEAST * S.rate ? CUT_LEAST * S.rate :
 		    through < CUT_MOST * S.rate ? CUT_MOST * S.rate : through;
+		/*
+		 * What reached the slowest client is a better measure, if
+		 * there is one: a little under it, so a full queue drains.
+		 */
+		if (dr > 0 && UNDER_DR * dr < S.rate)
+			S.rate = UNDER_DR * dr > CUT_DR * S.rate ?
+			    UNDER_DR * dr : CUT_DR * S.rate;
 		S.slowstart = 0;
 		S.cooling = 1;
 		for (i = 0; i < S.ncl; i++)
 			S.cl[i].loss = 0;
 	} else if (loss < LOSS_LOW) {
-		S.rate *= S.slowstart ? 2.0 : 1.05;
+		S.rate *= S.slowstart ? SS_GAIN : 1.05;
 		/* Not far past what the link took: no burst when it opens. */
-		top = (S.slowstart ? 2.0 : 1.5) * S.sent_top;
-		if (top > 0 && S.rate > top)
-			S.rate = top > RATE_INIT ? top : RATE_INIT;
+		top = (S.slowstart ? SS_GAIN : 1.5) * S.sent_top;
+		if (top < RATE_INIT)
+			top = RATE_INIT;
+		/*
+		 * Nor far past what reaches the slowest client: a narrow
+		 * link's queue hides the excess until it overflows.
+		 */
+		if (!S.slowstart && dr > 0 && OVER_DR * dr < top)
+			top = OVER_DR * dr;
+		if (S.rate > top)
+			S.rate = top;
 	} else
 		S.slowstart = 0;
 	if (S.rate < RATE_MIN)
