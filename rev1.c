@@ -684,10 +684,13 @@ s_control(struct np *np, uint64_t now)
 		if (top < RATE_INIT)
 			top = RATE_INIT;
 		/*
-		 * Nor far past what reaches the slowest client: a narrow
-		 * link's queue hides the excess until it overflows.
+		 * Nor far past what reaches the slowest client, once less
+		 * reaches it than is sent: a narrow link's queue hides the
+		 * excess until it overflows.  (While the input is what
+		 * holds the server back, as much reaches it as is sent.)
 		 */
-		if (!S.slowstart && dr > 0 && OVER_DR * dr < top)
+		if (!S.slowstart && dr > 0 && sent > OVER_DR * dr &&
+		    OVER_DR * dr < top)
 			top = OVER_DR * dr;
 		if (S.rate > top)
 			S.rate = top;
