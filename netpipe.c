@@ -54,6 +54,8 @@ static void	 draw(const struct np *, const struct tally *, uint64_t);
 static void	 undraw(void);
 static void	 watch(struct np *, const struct tally *, uint64_t);
 static void	 tick(struct np *, const struct role *, uint64_t);
+static void	 net_up(struct np *);
+static const struct role *role_up(struct np *);
 static int	 run(struct np *, const struct role *);
 static void	 summary(struct np *, const struct role *);
 static void	 json_str(FILE *, const char *);
@@ -1071,6 +1073,30 @@ stats_atexit(void)
 	(void)stats(fin.np, fin.role);
 }
 
+/* The sockets of this end, and the clocks of the run. */
+static void
+net_up(struct np *np)
+{
+	if (np->o->server)
+		net_server(&np->net, np->o);
+	else
+		net_client(&np->net, np->o);
+	np->start = tk.draw = tk.next = now_us();
+	tk.look = np->start + WATCH;
+}
+
+/* The role this end plays, its revision's state set up. */
+static const struct role *
+role_up(struct np *np)
+{
+	if (np->o->rev == 0) {
+		rev0_init(np);
+		return np->o->server ? &rev0_server : &rev0_client;
+	}
+	rev1_init(np);
+	return np->o->server ? &rev1_server : &rev1_client;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1110,12 +1136,7 @@ main(int argc, char *argv[])
 	if (o.server)
 		prog.sized = insize(STDIN_FILENO, &prog.size) == 0;
 
-	if (o.server)
-		net_server(&np.net, &o);
-	else
-		net_client(&np.net, &o);
-	np.start = tk.draw = tk.next = now_us();
-	tk.look = np.start + WATCH;
+	net_up(&np);
 	if (o.iface == NULL && np.net.ifname[0] != '\0' &&
 	    (o.server || o.multicast))
 		info(&np, "interface %s (%s): %s; name another with -i",
@@ -1126,13 +1147,7 @@ main(int argc, char *argv[])
 	else if (!o.server)
 		info(&np, "waiting for a server: UDP port %u, broadcast or "
 		    "unicast", o.port);
-	if (o.rev == 0) {
-		rev0_init(&np);
-		fin.role = o.server ? &rev0_server : &rev0_client;
-	} else {
-		rev1_init(&np);
-		fin.role = o.server ? &rev1_server : &rev1_client;
-	}
+	fin.role = role_up(&np);
 	run(&np, fin.role);
 	summary(&np, fin.role);
 	if (stats(&np, fin.role) == -1 && np.status == 0)

@@ -170,6 +170,7 @@ static struct r1cli K;
 
 static size_t	 seal(uint8_t *, size_t);
 static int	 intact(const uint8_t *, size_t);
+static uint32_t	 join(uint32_t, uint32_t, size_t, size_t, uLong);
 static void	 hdr(uint8_t *, uint8_t, uint32_t);
 static void	 send_error(int, const struct sockaddr_in *,
 		    uint32_t, uint32_t, uint32_t);
@@ -243,6 +244,19 @@ static int
 intact(const uint8_t *p, size_t n)
 {
 	return n >= R1_MIN && np_crc32(p, n - 4) == get32(p + n - 4);
+}
+
+/*
+ * The CRC-32 of X || Y from a = CRC(X), b = CRC(Y) and len = |Y|: by the
+ * operator for B made once per transfer (opB), or, for the short last
+ * block, the general way.
+ */
+static uint32_t
+join(uint32_t a, uint32_t b, size_t len, size_t B, uLong opB)
+{
+	if (len == B)
+		return (uint32_t)crc32_combine_op(a, b, opB);
+	return (uint32_t)crc32_combine(a, b, (z_off_t)len);
 }
 
 static void
@@ -488,13 +502,8 @@ s_build(uint8_t *p, uint64_t off)
 		/* New: its CRC once, and the stream's CRC grows with it. */
 		dcrc = np_crc32(p + R1_DATA_HDR, len);
 		hcrc = np_crc32(p, R1_DATA_HDR);
-		if (len == S.B) {
-			S.pcrc[slot] = crc32_combine_op(hcrc, dcrc, S.opB);
-			S.scrc = crc32_combine_op(S.scrc, dcrc, S.opB);
-		} else {
-			S.pcrc[slot] = crc32_combine(hcrc, dcrc, (z_off_t)len);
-			S.scrc = crc32_combine(S.scrc, dcrc, (z_off_t)len);
-		}
+		S.pcrc[slot] = join(hcrc, dcrc, len, S.B, S.opB);
+		S.scrc = join(S.scrc, dcrc, len, S.B, S.opB);
 	}
 	put32(p + R1_DATA_HDR + len, S.pcrc[slot]);
 }
@@ -1127,8 +1136,7 @@ k_data(struct np *np, const uint8_t *p, size_t n)
 	memcpy(at, p + R1_DATA_HDR, len);
 	dcrc = np_crc32(at, len);
 	hcrc = np_crc32(p, R1_DATA_HDR);
-	pcrc = len == K.B ? (uint32_t)crc32_combine_op(hcrc, dcrc, K.opB) :
-	    (uint32_t)crc32_combine(hcrc, dcrc, (z_off_t)len);
+	pcrc = join(hcrc, dcrc, len, K.B, K.opB);
 	if (pcrc != get32(p + n - 4))
 		return 0;
 	if (K.eot && off + len > K.total) {
@@ -1171,9 +1179,7 @@ k_advance(void)
 		if (!K.have[slot])
 			break;
 		len = K.blen[slot];
-		K.scrc = len == K.B ?
-		    (uint32_t)crc32_combine_op(K.scrc, K.dcrc[slot], K.opB) :
-		    (uint32_t)crc32_combine(K.scrc, K.dcrc[slot], (z_off_t)len);
+		K.scrc = join(K.scrc, K.dcrc[slot], len, K.B, K.opB);
 		K.have[slot] = 0;
 		K.nak_at[slot] = 0;
 		K.ack += len;

@@ -527,19 +527,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		prog.sized = 1;
 		prog.size = 100000;
 	}
-	if (o.server)
-		net_server(&np.net, &o);
-	else
-		net_client(&np.net, &o);
-	np.start = tk.draw = tk.next = now_us();
-	tk.look = np.start + WATCH;
-	if (o.rev == 0) {
-		rev0_init(&np);
-		r = o.server ? &rev0_server : &rev0_client;
-	} else {
-		rev1_init(&np);
-		r = o.server ? &rev1_server : &rev1_client;
-	}
+	net_up(&np);
+	r = role_up(&np);
 	fin.role = r;
 	(void)run(&np, r);
 	summary(&np, r);
