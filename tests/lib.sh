@@ -130,6 +130,13 @@ pass() {
 	exit 0
 }
 
+# ignored FILE: the malformed and foreign datagrams of the last -v
+# summary in FILE (a process's stderr), summed.
+ignored() {
+	sed -n 's/^netpipe: ignored \([0-9]*\) malformed and \([0-9]*\) foreign datagrams$/\1 \2/p' "$1" |
+	    tail -n 1 | awk '{ print $1 + $2 }'
+}
+
 # pick_port: a random even port in 20000..59998 such that neither it nor
 # the next one has a UDP socket bound ($1: the namespace to look in).
 pick_port() {

@@ -17,12 +17,6 @@ JUNK=$NETPIPE_TOP/tests/junk
 
 makedata "$T/in" $((3 * 1024 * 1024))
 
-# ignored FILE: the malformed and foreign datagrams of its -v summary.
-ignored() {
-	sed -n 's/^netpipe: ignored \([0-9]*\) malformed and \([0-9]*\) foreign datagrams$/\1 \2/p' "$1" |
-	    tail -n 1 | awk '{ print $1 + $2 }'
-}
-
 t() {
 	feed "$T/in" $((1024 * 1024))
 	client c1 -v

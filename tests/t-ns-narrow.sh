@@ -19,7 +19,6 @@ for c in c1 c2 c3 c4; do
 	    limit 192kb || skip "tc cannot add a tbf qdisc here"
 done
 makedata "$T/in" $((32 * 1024 * 1024))
-want=$(sha256sum <"$T/in")
 
 PORT=$(pick_port "${LANPFX}s") || fail "no free port"
 for c in c1 c2 c3 c4; do
@@ -31,8 +30,7 @@ expect_rc s 0
 wait_for 15 c1 c2 c3 c4 || fail "a client did not exit after the server"
 for c in c1 c2 c3 c4; do
 	expect_rc "$c" 0
-	[ "$(sha256sum <"$T/$c.out")" = "$want" ] ||
-	    fail "$c's output ($(size "$T/$c.out") bytes) differs from the input"
+	same "$T/in" "$T/$c.out"
 done
 grep -E '^netpipe: (loss|sent)' "$T/s.err"
 low=$(sed -n 's/^netpipe: loss .* rate \([0-9]*\) Mbit\/s$/\1/p' "$T/s.err" |
