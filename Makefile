@@ -11,16 +11,20 @@ LDLIBS	= -lz
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-SRC	= netpipe.c net.c rev0.c rev1.c crc32.c
-OBJ	= netpipe.o net.o rev0.o rev1.o crc32.o
-TESTBIN	= tests/shim.so tests/junk tests/gen
+# The protocol core (the roles, the wire, what they share) is linked
+# into netpipe, the simulator and the fuzz harness alike; the driver
+# (command line, loop, sockets, what the operator sees) only into netpipe.
+CORESRC	= role.c wire.c rate.c rev0.c rev1.c crc32.c
+CORE	= role.o wire.o rate.o rev0.o rev1.o crc32.o
+OBJ	= netpipe.o loop.o report.o net.o $(CORE)
+TESTBIN	= tests/shim.so tests/junk tests/gen tests/codec tests/rate \
+	tests/sim/sim
 
 # The fuzz target (tests/fuzz/README): clang's libFuzzer, ASan and UBSan.
 FUZZCC	= clang
 FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all
-FUZZSRC	= tests/fuzz/fuzz.c tests/fuzz/fakenet.c tests/fuzz/rev0fz.c \
-	tests/fuzz/rev1fz.c crc32.c
+FUZZSRC	= tests/fuzz/fuzz.c tests/fuzz/fakenet.c $(CORESRC) report.c
 FUZZ_SECONDS = 1800
 FUZZ_SMOKE_SECONDS = 50
 FUZZOPTS = -use_value_profile=1 -max_len=4096 \
@@ -46,6 +50,24 @@ tests/junk: tests/junk.c
 tests/gen: tests/gen.c
 	$(CC) -O2 -g -Wall -Wextra -o $@ tests/gen.c
 
+# Unit tests of the core, no network: the codec, the rate decision.
+tests/codec: tests/codec.c wire.o crc32.o netpipe.h
+	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o $@ tests/codec.c \
+		wire.o crc32.o $(LDLIBS)
+
+tests/rate: tests/rate.c rate.o netpipe.h
+	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o $@ tests/rate.c rate.o \
+		$(LDLIBS)
+
+# The simulator: the real roles in one process, in virtual time, over a
+# modelled network (tests/sim/README).
+tests/sim/sim: tests/sim/sim.c $(CORE) netpipe.h
+	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o $@ tests/sim/sim.c \
+		$(CORE) $(LDLIBS) -lm
+
+sim: tests/sim/sim
+	tests/sim/table.sh
+
 check: netpipe $(TESTBIN)
 	tests/run
 
@@ -62,14 +84,14 @@ check-asan:
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
 	$(MAKE) clean
 
-tests/fuzz/fuzz: $(FUZZSRC) tests/fuzz/fuzz.h netpipe.h netpipe.c rev0.c \
-	    rev1.c
+tests/fuzz/fuzz: $(FUZZSRC) tests/fuzz/fuzz.h netpipe.h
 	$(FUZZCC) $(FUZZFLAGS) -Wall -Wextra -D_GNU_SOURCE -o $@ $(FUZZSRC) \
 		$(LDLIBS)
 
-tests/fuzz/mkcorpus: tests/fuzz/mkcorpus.c crc32.c netpipe.h
+tests/fuzz/mkcorpus: tests/fuzz/mkcorpus.c tests/fuzz/fuzz.h wire.c crc32.c \
+	    netpipe.h
 	$(CC) -O2 -g -Wall -Wextra -D_GNU_SOURCE -o $@ tests/fuzz/mkcorpus.c \
-		crc32.c $(LDLIBS)
+		wire.c crc32.c $(LDLIBS)
 
 # Fuzz every role for FUZZ_SECONDS, from the seeds in tests/fuzz/corpus;
 # what it learns stays in tests/fuzz/work/corpus, and what it finds in
@@ -112,4 +134,4 @@ clean:
 	rm -rf tests/fuzz/work
 
 .PHONY: all bench check check-asan demo fuzz fuzz-corpus fuzz-smoke \
-	install uninstall clean
+	install sim uninstall clean

@@ -40,6 +40,16 @@
 
 static int	 gso_ok = 1;		/* the kernel takes UDP_SEGMENT */
 
+/* The messages of one sendmmsg call. */
+struct txmsgs {
+	struct mmsghdr	 msg[TX_MSGS];
+	struct iovec	 iov[TX_MSGS];
+	union {
+		struct cmsghdr	 align;
+		uint8_t		 buf[CMSG_SPACE(sizeof(uint16_t))];
+	}		 ctl[TX_MSGS];
+};
+
 static int	 udp_socket(void);
 static void	 bind_port(int, struct in_addr, unsigned);
 static int	 route_src(struct in_addr, struct in_addr *);
@@ -47,6 +57,10 @@ static int	 find_iface(struct net *, const struct opts *, struct in_addr *);
 static void	 set_int(int, int, int, int, const char *);
 static void	 set_bufs(int);
 static void	 send_warn(const struct sockaddr_in *);
+static int	 tx_fill(struct txmsgs *, const struct sockaddr_in *,
+		    const uint8_t *, size_t, size_t, size_t *);
+static void	 tx_send(int, struct txmsgs *, int, const struct sockaddr_in *,
+		    const uint8_t *, size_t *);
 
 static int
 udp_socket(void)
@@ -298,7 +312,7 @@ net_recvbatch(int fd, struct rxbatch *b)
 	if (n == -1) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK &&
 		    errno != ECONNREFUSED)
-			np_warnx("recvmmsg: %s", strerror(errno));
+			report_warn("recvmmsg: %s", strerror(errno));
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
@@ -334,93 +348,113 @@ net_gro(int fd)
 }
 
 /*
+ * Up to TX_MSGS messages from buf at *off on (len bytes in all, seg
+ * each): with UDP GSO, super-datagrams of several segments, else one
+ * datagram each.  Advances *off; returns how many messages.
+ */
+static int
+tx_fill(struct txmsgs *t, const struct sockaddr_in *to, const uint8_t *buf,
+    size_t len, size_t seg, size_t *off)
+{
+	struct cmsghdr *cm;
+	size_t chunk, per;
+	uint16_t gs;
+	int n, gso;
+
+	gso = gso_ok && len - *off > seg;
+	per = gso ? (GSO_BYTES / seg < GSO_SEGS ? GSO_BYTES / seg :
+	    GSO_SEGS) * seg : seg;
+	if (per == 0)
+		per = seg, gso = 0;
+	for (n = 0; n < TX_MSGS && *off < len; n++) {
+		chunk = len - *off < per ? len - *off : per;
+		t->iov[n].iov_base = (void *)(buf + *off);
+		t->iov[n].iov_len = chunk;
+		memset(&t->msg[n].msg_hdr, 0, sizeof(t->msg[n].msg_hdr));
+		t->msg[n].msg_hdr.msg_name = (void *)to;
+		t->msg[n].msg_hdr.msg_namelen = sizeof(*to);
+		t->msg[n].msg_hdr.msg_iov = &t->iov[n];
+		t->msg[n].msg_hdr.msg_iovlen = 1;
+		if (gso && chunk > seg) {
+			t->msg[n].msg_hdr.msg_control = t->ctl[n].buf;
+			t->msg[n].msg_hdr.msg_controllen = sizeof(t->ctl[n].buf);
+			cm = CMSG_FIRSTHDR(&t->msg[n].msg_hdr);
+			cm->cmsg_level = SOL_UDP;
+			cm->cmsg_type = UDP_SEGMENT;
+			cm->cmsg_len = CMSG_LEN(sizeof(gs));
+			gs = (uint16_t)seg;
+			memcpy(CMSG_DATA(cm), &gs, sizeof(gs));
+		}
+		*off += chunk;
+	}
+	return n;
+}
+
+/*
+ * Send the n messages of t, in as few sendmmsg calls as can be; a full
+ * socket buffer is waited out, which paces the sender to the link.  If
+ * the kernel refuses GSO, GSO is off from now on and *off goes back to
+ * the first message not sent, to be sent again one datagram each.
+ */
+static void
+tx_send(int fd, struct txmsgs *t, int n, const struct sockaddr_in *to,
+    const uint8_t *buf, size_t *off)
+{
+	struct pollfd pfd;
+	int i, r;
+
+	for (i = 0; i < n; ) {
+		r = sendmmsg(fd, t->msg + i, (unsigned)(n - i), 0);
+		if (r > 0) {
+			i += r;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == ENOBUFS) {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			(void)poll(&pfd, 1, SEND_WAIT_MS);
+			continue;
+		}
+		if (t->msg[i].msg_hdr.msg_control != NULL &&
+		    (errno == EIO || errno == EINVAL ||
+		    errno == EOPNOTSUPP || errno == ENOPROTOOPT)) {
+			/* No GSO here: send the rest one by one. */
+			gso_ok = 0;
+			*off = (size_t)((const uint8_t *)t->iov[i].iov_base -
+			    buf);
+			return;
+		}
+		if (errno != ECONNREFUSED)
+			send_warn(to);
+		i++;			/* lost, as UDP may */
+	}
+}
+
+/*
  * Send len bytes of datagrams, each seg bytes but the last, to one
- * address: with UDP GSO a few super-datagrams, else one datagram each,
- * in as few sendmmsg calls as can be.  A full socket buffer is waited
- * out, which paces the sender to the link.
+ * address: with UDP GSO a few super-datagrams, else one datagram each.
  */
 void
 net_sendsegs(int fd, const struct sockaddr_in *to, const uint8_t *buf,
     size_t len, size_t seg)
 {
-	static struct mmsghdr msg[TX_MSGS];
-	static struct iovec iov[TX_MSGS];
-	static union {
-		struct cmsghdr	 align;
-		uint8_t		 buf[CMSG_SPACE(sizeof(uint16_t))];
-	} ctl[TX_MSGS];
-	struct cmsghdr *cm;
-	struct pollfd pfd;
-	size_t off = 0, chunk, per;
-	uint16_t gs;
-	int n, i, r, gso;
+	static struct txmsgs t;		/* 6 KiB of scratch, kept */
+	size_t off = 0;
+	int n;
 
 	while (off < len) {
-		gso = gso_ok && len - off > seg;
-		per = gso ? (GSO_BYTES / seg < GSO_SEGS ? GSO_BYTES / seg :
-		    GSO_SEGS) * seg : seg;
-		if (per == 0)
-			per = seg, gso = 0;
-		for (n = 0; n < TX_MSGS && off < len; n++) {
-			chunk = len - off < per ? len - off : per;
-			iov[n].iov_base = (void *)(buf + off);
-			iov[n].iov_len = chunk;
-			memset(&msg[n].msg_hdr, 0, sizeof(msg[n].msg_hdr));
-			msg[n].msg_hdr.msg_name = (void *)to;
-			msg[n].msg_hdr.msg_namelen = sizeof(*to);
-			msg[n].msg_hdr.msg_iov = &iov[n];
-			msg[n].msg_hdr.msg_iovlen = 1;
-			if (gso && chunk > seg) {
-				msg[n].msg_hdr.msg_control = ctl[n].buf;
-				msg[n].msg_hdr.msg_controllen =
-				    sizeof(ctl[n].buf);
-				cm = CMSG_FIRSTHDR(&msg[n].msg_hdr);
-				cm->cmsg_level = SOL_UDP;
-				cm->cmsg_type = UDP_SEGMENT;
-				cm->cmsg_len = CMSG_LEN(sizeof(gs));
-				gs = (uint16_t)seg;
-				memcpy(CMSG_DATA(cm), &gs, sizeof(gs));
-			}
-			off += chunk;
-		}
-		for (i = 0; i < n; ) {
-			r = sendmmsg(fd, msg + i, (unsigned)(n - i), 0);
-			if (r > 0) {
-				i += r;
-				continue;
-			}
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK ||
-			    errno == ENOBUFS) {
-				pfd.fd = fd;
-				pfd.events = POLLOUT;
-				(void)poll(&pfd, 1, SEND_WAIT_MS);
-				continue;
-			}
-			if (msg[i].msg_hdr.msg_control != NULL &&
-			    (errno == EIO || errno == EINVAL ||
-			    errno == EOPNOTSUPP || errno == ENOPROTOOPT)) {
-				/* No GSO here: send the rest one by one. */
-				gso_ok = 0;
-				off = (size_t)((const uint8_t *)
-				    iov[i].iov_base - buf);
-				break;
-			}
-			if (errno != ECONNREFUSED)
-				send_warn(to);
-			i++;			/* lost, as UDP may */
-		}
-		if (i < n && !gso_ok)
-			continue;
+		n = tx_fill(&t, to, buf, len, seg, &off);
+		tx_send(fd, &t, n, to, buf, &off);
 	}
 }
 
 /*
- * Send one datagram.  UDP is lossy by nature, so a failure here is not
- * fatal: the protocol's timers resend.  A full buffer is waited out.
+ * A failing send is said once per kind of failure, not per packet;
+ * through report.c, which clears the progress line first.
  */
-/* A failing send is said once per kind of failure, not per packet. */
 static void
 send_warn(const struct sockaddr_in *to)
 {
@@ -428,11 +462,15 @@ send_warn(const struct sockaddr_in *to)
 	int e = errno;
 
 	if (e > 0 && e < 256 && said[e]++ == 0)
-		np_warnx("send to %s: %s (said once)", addrstr(to),
+		report_warn("send to %s: %s (said once)", addrstr(to),
 		    strerror(e));
 	errno = e;
 }
 
+/*
+ * Send one datagram.  UDP is lossy by nature, so a failure here is not
+ * fatal: the protocol's timers resend.  A full buffer is waited out.
+ */
 void
 net_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
 {

@@ -82,10 +82,7 @@ enum {
 #define RXERR_CRC	1		/* CM_RXERR: CRC error, resend */
 #define RXERR_SEQ	2		/* CM_RXERR: sequence error, fatal */
 
-#define ERR_ABORT	1		/* CM_ERROR: user abort */
-#define ERR_INTERNAL	2		/* CM_ERROR: internal error, see errno */
-#define ERR_REFUSED	3		/* CM_ERROR: server: not admitted */
-#define ERR_DROPPED	4		/* CM_ERROR: server: you were dropped */
+/* CM_ERROR's codes are NPE_*, below: R1_ERROR has the same. */
 
 /*
  * NetPipe Rev. 1 command bytes.  Every packet starts with cmd and the
@@ -125,10 +122,10 @@ enum {
 #define R1_DONE_LEN	13
 #define R1_ERROR_LEN	17
 
-#define R1E_ABORT	1		/* R1_ERROR codes */
-#define R1E_INTERNAL	2
-#define R1E_REFUSED	3
-#define R1E_DROPPED	4
+#define MAX_RANGES	96		/* NAK ranges in one R1_STATUS */
+#define PF_SEEK		0x01		/* R1_PING flags: seek phase */
+#define DONE_OK		0		/* R1_DONE results */
+#define DONE_BADCRC	1
 
 /* Big-endian field access: never a struct on the wire. */
 static inline void
@@ -232,20 +229,6 @@ struct rxbatch {
 	uint8_t		*buf;		/* RX_BATCH * MAX_DGRAM */
 };
 
-/* One run: options, transport and the counters every role keeps. */
-struct np {
-	const struct opts *o;
-	struct net	 net;
-	int		 done;		/* the role has finished */
-	int		 status;	/* exit status once done */
-	uint64_t	 start;		/* µs, monotonic */
-	uint64_t	 began;		/* µs: seek phase over; 0 not yet */
-	uint64_t	 ended;		/* µs: a client has the whole stream */
-	uint64_t	 bytes;		/* stream bytes read or written */
-	uint64_t	 junk;		/* datagrams ignored as malformed */
-	uint64_t	 foreign;	/* datagrams from a stranger */
-};
-
 /* A peer's round trip and repeat time, in µs (RFC 6298's estimator). */
 struct rtt {
 	uint64_t	 srtt, rttvar, rto;
@@ -276,38 +259,276 @@ struct peer {
 };
 
 /*
- * A role (server or client of one protocol revision) plugs into the
- * single event loop in netpipe.c through these hooks.
+ * Everything a role does to the world goes through the driver's io: the
+ * real loop (loop.c) with sockets and file descriptors, the simulator
+ * (tests/sim) and the fuzz harness (tests/fuzz) with memory.  A role
+ * never calls a socket, read(2), write(2) or the clock itself: the time
+ * is handed to every hook by its caller.
  */
-struct role {
-	void	 (*packet)(struct np *, int, const uint8_t *, size_t,
+struct io {
+	void	*ctx;			/* the driver's, handed back */
+	/* One datagram from the role's socket to `to`: lossy, never fatal. */
+	void	 (*send)(void *, const void *, size_t,
 		    const struct sockaddr_in *);
-	void	 (*timer)(struct np *, uint64_t);
-	uint64_t (*deadline)(struct np *);
-	int	 (*want_input)(struct np *);
-	void	 (*input)(struct np *);
-	void	 (*interrupt)(struct np *, int);
-	void	 (*tally)(struct np *, struct tally *);
-	void	 (*peer)(struct np *, unsigned, struct peer *);
+	/* A train: len bytes of datagrams of seg bytes each (the last may
+	   be shorter), to `to`. */
+	void	 (*sendsegs)(void *, const struct sockaddr_in *,
+		    const uint8_t *, size_t, size_t);
+	/* Standard input, as read(2): bytes, 0 at the end, -1 and errno. */
+	ssize_t	 (*read)(void *, void *, size_t);
+	/* Standard output: all of it, or an errno; close it, once. */
+	int	 (*write)(void *, const void *, size_t);
+	int	 (*close)(void *);
+	/* One line for the operator (already chosen by -q and -v). */
+	void	 (*say)(void *, const char *);
+	/* Random bytes (the session id). */
+	void	 (*random)(void *, void *, size_t);
 };
 
-/* netpipe.c */
-uint64_t	 now_us(void);
+/*
+ * One run of one role.  The driver fills o, io, net and start, then
+ * calls the role's init; the role keeps its own state behind rs.
+ */
+struct np {
+	const struct opts *o;
+	const struct io	*io;
+	struct net	 net;		/* roles read dst, sport, ifname */
+	void		*rs;		/* the role's state (rev0.c, rev1.c) */
+	int		 done;		/* the role has finished */
+	int		 status;	/* exit status once done */
+	uint64_t	 start;		/* µs, monotonic */
+	uint64_t	 began;		/* µs: seek phase over; 0 not yet */
+	uint64_t	 ended;		/* µs: a client has the whole stream */
+	uint64_t	 bytes;		/* stream bytes read or written */
+	uint64_t	 junk;		/* datagrams ignored as malformed */
+	uint64_t	 foreign;	/* datagrams from a stranger */
+	char		 error[256];	/* the first fatal error, or "" */
+};
+
+/*
+ * A role (server or client of one protocol revision): the hooks a
+ * driver calls.  now is the driver's clock, µs.  deadline says when the
+ * role wants its timer next; want_input whether it would read stdin.
+ */
+struct role {
+	void	 (*init)(struct np *, uint64_t);
+	void	 (*fini)(struct np *);
+	void	 (*packet)(struct np *, const uint8_t *, size_t,
+		    const struct sockaddr_in *, uint64_t);
+	void	 (*timer)(struct np *, uint64_t);
+	uint64_t (*deadline)(const struct np *, uint64_t);
+	int	 (*want_input)(const struct np *);
+	void	 (*input)(struct np *, uint64_t);
+	void	 (*interrupt)(struct np *, int, uint64_t);
+	void	 (*tally)(const struct np *, struct tally *);
+	void	 (*peer)(const struct np *, unsigned, struct peer *);
+};
+
+/* Timers both revisions share, µs.  PROTOCOL.txt adds them up. */
+#define SEEK_PING	200000		/* ping period in the seek phase */
+#define PING_MAX	1000000		/* keepalive period, at most */
+#define RTO_INIT	200000		/* repeat time before a round trip */
+#define RTO_MAX		1000000
+#define ABORT_COPIES	3		/* an error goes out this many times */
+#define STAMPS		64		/* ping stamps remembered */
+
+/* Error codes of CM_ERROR and R1_ERROR (the same in both). */
+#define NPE_ABORT	1		/* user abort */
+#define NPE_INTERNAL	2		/* internal error, see errno */
+#define NPE_REFUSED	3		/* server: not admitted */
+#define NPE_DROPPED	4		/* server: you were dropped */
+
+/*
+ * A server's table of clients (role.c), for both revisions.  Each
+ * revision's client struct begins with a struct member; the table holds
+ * elements of that size.
+ */
+struct member {
+	struct sockaddr_in addr;	/* its status socket */
+	int		 alive;
+	uint64_t	 heard;		/* last datagram from it */
+	uint64_t	 resend;	/* when to repeat to it */
+	struct rtt	 rtt;		/* round trip, repeat time */
+	uint64_t	 bytes;		/* confirmed */
+	char		 why[96];	/* why it was dropped */
+};
+
+struct members {
+	uint8_t		*v;		/* max elements of size bytes */
+	size_t		 size;
+	unsigned	 n, max, nalive;
+};
+
+/* The last ping stamps a server sent: an echo must be one of them. */
+struct stamps {
+	uint64_t	 t[STAMPS];
+	unsigned	 n;
+};
+
+/* CRC-32 of X || Y from the CRCs of X and Y (crc32.c). */
+struct crcjoin {
+	unsigned long	 opB;		/* zlib's operator for B bytes */
+	size_t		 B;
+};
+
+/* ---- the wire (wire.c): one pack and one unpack per packet -------- */
+
+/* Rev. 0, unpacked: the fields of cmd's packet. */
+struct r0pkt {
+	uint8_t		 cmd;
+	uint64_t	 stamp;		/* CM_PING, CM_PONG: µs */
+	uint32_t	 flags;		/* CM_SEQ_INIT */
+	uint32_t	 seq;		/* CM_TX; CM_EOT when has_seq */
+	int		 has_seq;	/* CM_EOT: the 5-byte form */
+	const uint8_t	*data;		/* CM_TX: len bytes, in the datagram */
+	uint32_t	 len;
+	uint32_t	 crc;		/* CM_TX, checked */
+	uint32_t	 code;		/* CM_RXERR, CM_ERROR */
+	uint32_t	 eno;		/* CM_ERROR */
+};
+
+struct r1range {
+	uint64_t	 off;
+	uint32_t	 len;
+};
+
+struct r1ping {
+	uint8_t		 flags;		/* PF_SEEK */
+	uint64_t	 stamp;		/* the server's clock, µs */
+	uint64_t	 next;		/* the stream's end so far */
+	uint32_t	 rtt;		/* the slowest round trip, µs */
+	uint32_t	 block, window;	/* bytes */
+	uint8_t		 llen;		/* 0 to MAX_LABEL */
+	const uint8_t	*label;
+};
+
+struct r1data {
+	uint64_t	 off;
+	const uint8_t	*data;		/* len bytes, in the datagram */
+	size_t		 len;
+	uint32_t	 crc;		/* the packet's, not checked here */
+};
+
+struct r1status {
+	uint64_t	 ack, room;
+	uint32_t	 rcvd, missed;
+	unsigned	 nranges;	/* 0 to MAX_RANGES */
+	struct r1range	 range[MAX_RANGES];
+};
+
+struct r1eot {
+	uint64_t	 length;
+	uint32_t	 scrc;		/* of the whole stream */
+};
+
+struct r1error {
+	uint32_t	 code, eno;
+};
+
+/* Rev. 1, unpacked: header and the fields of cmd's packet. */
+struct r1pkt {
+	uint8_t		 cmd;
+	uint32_t	 session;
+	union {
+		struct r1ping	 ping;
+		uint64_t	 stamp;		/* R1_PONG */
+		struct r1data	 data;
+		struct r1status	 status;
+		struct r1eot	 eot;
+		uint32_t	 result;	/* R1_DONE */
+		struct r1error	 error;
+	} u;
+};
+
+/* ---- the rate decision (rate.c): a pure function ------------------- */
+
+/* rev1 engineer: the bounds a decision keeps, for tests/rate.c too. */
+#define RATE_MIN	10e6		/* bit/s, unless the cap is lower */
+#define LOSS_HIGH	0.04		/* smoothed loss above: a cut */
+#define LOSS_LOW	0.02		/* below: growth */
+
+struct rate_in {
+	double		 rate, cap;	/* bit/s now, and -r's (or the most) */
+	double		 top;		/* best rate sent lately, bit/s */
+	int		 slowstart;
+	int		 cooling;	/* a cut was made last time */
+	double		 sent;		/* bit/s sent since the last decision */
+	double		 least, most;	/* smoothed loss, of any live client */
+	double		 dr;		/* bit/s reaching the slowest, 0: unknown */
+};
+
+struct rate_out {
+	double		 rate, top;
+	int		 slowstart, cooling;
+	int		 cut;		/* the clients' loss is to be reset */
+	double		 loss;		/* the loss the decision went by */
+};
+
+/* role.c: what every role shares */
 void		 info(const struct np *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 debug(const struct np *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
-void		 np_warnx(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
-int		 out_write(const void *, size_t);
-int		 out_direct(const void *, size_t);
-int		 out_flush(void);
+void		 warnmsg(const struct np *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 void		 np_fail(struct np *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 rtt_sample(struct rtt *, uint64_t, uint64_t, uint64_t);
-int		 out_close(void);
+const char	*addrstr(const struct sockaddr_in *);
+int		 sameaddr(const struct sockaddr_in *, const struct sockaddr_in *);
+uint64_t	 ping_period(const struct opts *);
+void		 members_init(struct members *, size_t, unsigned);
+void		 members_free(struct members *);
+struct member	*member_at(const struct members *, unsigned);
+struct member	*member_find(const struct members *,
+		    const struct sockaddr_in *);
+struct member	*member_admit(struct np *, struct members *,
+		    const struct sockaddr_in *, uint64_t, uint64_t, uint64_t);
+void		 members_compact(struct members *);
+int		 member_drop(struct np *, struct members *, struct member *,
+		    int, const char *, ...)
+		    __attribute__((format(printf, 5, 6)));
+void		 member_peer(const struct member *, int, struct peer *);
+const char	*member_error(char *, size_t, uint32_t, uint32_t);
+void		 server_error(struct np *, const struct sockaddr_in *,
+		    uint32_t, uint32_t, uint64_t);
+void		 stamp_add(struct stamps *, uint64_t);
+int		 stamp_known(const struct stamps *, uint64_t);
+const struct role *role_for(const struct opts *);
 
-/* net.c */
+/* wire.c */
+int		 r0_unpack(const uint8_t *, size_t, struct r0pkt *);
+size_t		 r0_pack_stamp(uint8_t *, uint8_t, uint64_t);
+size_t		 r0_pack_seq_init(uint8_t *, uint32_t);
+size_t		 r0_pack_cmd(uint8_t *, uint8_t);
+size_t		 r0_pack_tx(uint8_t *, uint32_t, const uint8_t *, size_t);
+size_t		 r0_pack_rxerr(uint8_t *, uint32_t);
+size_t		 r0_pack_error(uint8_t *, uint32_t, uint32_t);
+size_t		 r0_pack_eot(uint8_t *, uint32_t);
+int		 r1_unpack(const uint8_t *, size_t, struct r1pkt *);
+int		 r1_intact(const uint8_t *, size_t);
+size_t		 r1_pack_ping(uint8_t *, uint32_t, const struct r1ping *);
+size_t		 r1_pack_pong(uint8_t *, uint32_t, uint64_t);
+size_t		 r1_pack_small(uint8_t *, uint8_t, uint32_t);
+size_t		 r1_pack_data(uint8_t *, uint32_t, uint64_t, const uint8_t *,
+		    size_t, uint32_t);
+uint32_t	 r1_data_crc(const struct crcjoin *, uint32_t, uint64_t,
+		    uint32_t, size_t);
+size_t		 r1_pack_status(uint8_t *, uint32_t, const struct r1status *);
+size_t		 r1_pack_eot(uint8_t *, uint32_t, const struct r1eot *);
+size_t		 r1_pack_done(uint8_t *, uint32_t, uint32_t);
+size_t		 r1_pack_error(uint8_t *, uint32_t, uint32_t, uint32_t);
+
+/* rate.c */
+void		 rate_decide(const struct rate_in *, struct rate_out *);
+void		 rate_start(unsigned long long, double *, double *);	/* rev1 */
+
+/* crc32.c */
+uint32_t	 np_crc32(const uint8_t *, size_t);
+void		 crc_join_init(struct crcjoin *, size_t);
+uint32_t	 crc_join(const struct crcjoin *, uint32_t, uint32_t, size_t);
+
+/* net.c: the real transport, for loop.c */
 void		 net_server(struct net *, const struct opts *);
 void		 net_client(struct net *, const struct opts *);
 int		 net_recvbatch(int, struct rxbatch *);
@@ -315,18 +536,58 @@ void		 net_gro(int);
 void		 net_sendsegs(int, const struct sockaddr_in *, const uint8_t *,
 		    size_t, size_t);
 void		 net_send(int, const void *, size_t, const struct sockaddr_in *);
-const char	*addrstr(const struct sockaddr_in *);
-int		 sameaddr(const struct sockaddr_in *, const struct sockaddr_in *);
 
-/* crc32.c */
-uint32_t	 np_crc32(const uint8_t *, size_t);
+/* ---- loop.c, report.c: the driver (section of the driver's engineer) */
 
-/* rev0.c */
+/*
+ * What the operator sees of one run (report.c).  A driver calls
+ * report_init before anything is said, report_start once the role is up
+ * (np->start set), report_tick between the role's timers (it returns
+ * when it wants the next tick), report_say for each line of io->say, and
+ * at the end report_summary and report_stats.  The real driver also
+ * calls report_attach (the atexit hook for --stats, net.c's warnings).
+ * The fuzz harness may set sized and size after report_init.
+ */
+struct report {
+	struct np	*np;
+	const struct role *role;	/* NULL until report_start */
+	int		 errfd;		/* the progress line's; -1: nowhere */
+	int		 statsfd;	/* --stats, open; -1: none */
+	uint64_t	 (*clock)(void);	/* the driver's (atexit) */
+	/* The progress line. */
+	int		 on;		/* -P, or errfd is a terminal */
+	int		 forced;	/* -P */
+	int		 tty;		/* redraw in place on a terminal */
+	int		 shown;		/* a line is on the terminal now */
+	int		 sized;		/* the input's size is known */
+	uint64_t	 size;
+	uint64_t	 at, bytes;	/* the last draw */
+	double		 rate;		/* bytes/s, smoothed over draws */
+	/* What is looked at now and then, besides the role's timers. */
+	uint64_t	 next;		/* the next tick */
+	uint64_t	 draw;		/* the next progress draw */
+	uint64_t	 look;		/* the next -v sum and hint */
+	uint64_t	 repeats, junk, foreign;	/* at the last sum */
+	int		 hinted;	/* said what to check */
+	int		 written;	/* --stats is written */
+};
+
+/* report.c */
+void		 report_init(struct report *, struct np *, int, int);
+void		 report_attach(struct report *, uint64_t (*)(void));
+void		 report_start(struct report *, const struct role *);
+uint64_t	 report_tick(struct report *, uint64_t);
+void		 report_say(struct report *, const char *);
+void		 report_warn(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+void		 report_summary(struct report *, uint64_t);
+int		 report_stats(struct report *, uint64_t);
+
+/* loop.c: one whole run of netpipe (main's after the command line) */
+int		 loop_run(const struct opts *);
+
+/* rev0.c, rev1.c */
 extern const struct role rev0_server, rev0_client;
-void		 rev0_init(struct np *);
-
-/* rev1.c */
 extern const struct role rev1_server, rev1_client;
-void		 rev1_init(struct np *);
 
 #endif /* NETPIPE_H */

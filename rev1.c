@@ -13,7 +13,6 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include <sys/random.h>
 #include <sys/types.h>
 
 #include <netinet/in.h>
@@ -24,44 +23,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include "netpipe.h"
 
-/* Timers, in microseconds.  PROTOCOL.txt adds them up. */
-#define SEEK_PING	200000		/* R1_PING period in the seek phase */
-#define PING_MAX	1000000		/* keepalive period, at most */
+/*
+ * Timers, in microseconds, besides the shared ones in netpipe.h.
+ * PROTOCOL.txt adds them up.
+ */
 #define IDLE_PING	50000		/* heartbeat when no data went out */
 #define STATUS_EVERY	50000		/* client status period */
 #define TICK		10000		/* the loops look around this often */
-#define RTO_INIT	200000
 #define RTO_MIN		10000
-#define RTO_MAX		1000000
 #define NAK_MIN		2000		/* a block is asked for again after */
 #define HOLDOFF_MIN	1000		/* a block is repeated again after */
 #define CTL_MIN		20000		/* rate decisions at most this often */
 #define CTL_PKTS	1000		/* and over this many packets at least */
 #define DONE_EVERY	200000		/* client repeats R1_DONE */
-#define ABORT_COPIES	3
-#define STAMPS		64		/* R1_PING stamps remembered */
 #define RTT_MAX		(10 * SEC)	/* an older echo is no sample */
 
-/* Rate control. */
-#define RATE_INIT	1e9		/* bit/s to start with */
-#define RATE_MIN	10e6
-#define RATE_MAX	100e9
-#define LOSS_HIGH	0.04		/* smoothed loss above: slow down */
-#define LOSS_LOW	0.02		/* below: speed up */
-#define CUT_LEAST	0.95		/* a cut keeps this much, at most */
-#define CUT_MOST	0.5		/* and this much, at least */
-#define LOSS_HEAVY	0.25		/* one client alone above: slow down */
-#define TOP_DECAY	0.9		/* per decision, of the best rate sent */
-#define SS_GAIN		1.5		/* growth per decision at the start */
+/* The rate's measurement (its decision is rate.c's) and the pacer. */
 #define DR_SPAN		100000		/* delivery rate measured over this */
-#define OVER_DR		1.1		/* growth: this far past delivery */
-#define UNDER_DR	0.9		/* a cut: to this much of it */
-#define CUT_DR		0.25		/* but keeping this much at least */
 #define BURST		(64 * 1024)	/* bytes the pacer waits to send */
 #define BURST_MAX	(256 * 1024)	/* a late wakeup sends its due up to */
 #define OUT_CHUNK	(1024 * 1024)	/* client writes at least this */
@@ -70,23 +51,13 @@
 #define TX_BYTES	(256 * 1024)	/* bytes per loop iteration, at most */
 #define IN_CHUNK	(1024 * 1024)	/* bytes read from stdin at a time */
 
-#define MAX_RANGES	96		/* NAK ranges in one R1_STATUS */
+#define DATA_OVERHEAD	(R1_DATA_HDR + 4)	/* R1_DATA's header and CRC */
 
-/* Seek-phase flag of R1_PING. */
-#define PF_SEEK		0x01
-
-/* R1_DONE results. */
-#define DONE_OK		0
-#define DONE_BADCRC	1
-
+/* A client, as the server sees it: the table's member and more. */
 struct r1client {
-	struct sockaddr_in addr;
-	int		 alive;
+	struct member	 m;		/* addr, alive, heard, rtt, bytes ... */
 	int		 ready;
 	int		 done;
-	uint64_t	 heard;
-	struct rtt	 rtt;		/* round trip, repeat time */
-	uint64_t	 resend;	/* INIT or EOT repeat time */
 	uint64_t	 ack;		/* all below received */
 	uint64_t	 room;		/* it can take up to here */
 	uint64_t	 moved;		/* its ack last advanced */
@@ -97,20 +68,16 @@ struct r1client {
 	uint64_t	 dr_at;		/* delivery rate: since this status */
 	uint32_t	 dr_rcvd;	/* and its count */
 	double		 drate;		/* bit/s of new blocks it received */
-	uint64_t	 bytes;
-	char		 why[96];
 };
 
 struct r1server {
 	enum { S_SEEK, S_INIT, S_TX, S_EOT } phase;
-	struct r1client	*cl;
-	unsigned	 ncl, nalive;
+	struct members	 cl;		/* of struct r1client */
 	uint32_t	 session;
 	uint64_t	 seek_end;
 	uint64_t	 next_ping, last_send;
 	uint64_t	 ping_period;
-	uint64_t	 stamp[STAMPS];
-	unsigned	 nstamp;
+	struct stamps	 stamps;
 
 	size_t		 B;		/* data bytes per block */
 	size_t		 W;		/* window bytes, a multiple of B */
@@ -124,7 +91,7 @@ struct r1server {
 	uint64_t	 tail, head, next;
 	int		 eof;
 	uint32_t	 scrc;		/* stream CRC of [0, next) new data */
-	uLong		 opB;		/* crc32_combine_gen(B) */
+	struct crcjoin	 join;		/* joins of B bytes */
 	uint64_t	 eot_sent;
 
 	double		 rate, cap;	/* bit/s */
@@ -154,7 +121,7 @@ struct r1cli {
 	uint64_t	 total;		/* from R1_EOT */
 	int		 eot;
 	uint32_t	 want_crc, scrc;
-	uLong		 opB;		/* crc32_combine_gen(B) */
+	struct crcjoin	 join;		/* joins of B bytes */
 	uint32_t	 rcvd, missed;
 	uint64_t	 next_status, status_room;
 	uint64_t	 rtt;		/* the server's hint */
@@ -165,482 +132,513 @@ struct r1cli {
 	int		 warned;
 };
 
-static struct r1server S;
-static struct r1cli K;
-
-static size_t	 seal(uint8_t *, size_t);
-static int	 intact(const uint8_t *, size_t);
-static uint32_t	 join(uint32_t, uint32_t, size_t, size_t, uLong);
-static void	 hdr(uint8_t *, uint8_t, uint32_t);
-static void	 send_error(int, const struct sockaddr_in *,
-		    uint32_t, uint32_t, uint32_t);
-
-static void	 s_group(struct np *, const uint8_t *, size_t);
+static void	 s_senderr(struct np *, const struct sockaddr_in *, uint32_t,
+		    uint32_t);
+static void	 s_init(struct np *, uint64_t);
+static void	 s_fini(struct np *);
+static struct r1client *s_client(const struct r1server *, unsigned);
+static uint64_t	 s_slowest(const struct r1server *);
+static uint64_t	 s_limit(const struct r1server *);
+static void	 s_group(struct np *, const uint8_t *, size_t, uint64_t);
 static void	 s_ping(struct np *, uint64_t, int);
-static void	 s_compact(void);
-static struct r1client *s_find(const struct sockaddr_in *);
 static void	 s_drop(struct np *, struct r1client *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
-static void	 s_small(struct np *, struct r1client *, uint8_t);
-static void	 s_eot(struct np *, const struct sockaddr_in *);
-static void	 s_status(struct np *, struct r1client *, const uint8_t *,
-		    size_t, uint64_t);
-static void	 s_queue(uint64_t);
-static void	 s_build(uint8_t *, uint64_t);
-static int	 s_sendable(void);
+static void	 s_small(struct np *, const struct sockaddr_in *, uint8_t);
+static void	 s_eot(struct np *, const struct sockaddr_in *, uint64_t);
+static void	 s_queue(struct r1server *, uint64_t);
+static void	 s_drate(struct r1server *, struct r1client *, uint64_t);
+static void	 s_naks(struct np *, const struct r1client *,
+		    const struct r1status *, uint64_t);
+static size_t	 s_build(struct r1server *, uint8_t *, uint64_t);
+static int	 s_sendable(const struct r1server *);
+static int	 s_pick(struct r1server *, uint64_t, uint64_t *);
 static void	 s_pump(struct np *, uint64_t);
+static void	 s_ended(struct np *, uint64_t);
+static int	 s_news(const struct r1server *, uint64_t);
+static void	 s_loss(struct r1server *, struct rate_in *);
 static void	 s_control(struct np *, uint64_t);
 static void	 s_advance(struct np *, uint64_t);
 static void	 s_finish(struct np *);
-static void	 s_packet(struct np *, int, const uint8_t *, size_t,
-		    const struct sockaddr_in *);
+static void	 s_join(struct np *, const struct r1pkt *,
+		    const struct sockaddr_in *, uint64_t);
+static void	 s_pong(struct r1client *, uint64_t, uint64_t);
+static void	 s_status(struct np *, struct r1client *,
+		    const struct r1status *, uint64_t);
+static int	 s_done(struct np *, struct r1client *, uint32_t);
+static void	 s_error(struct np *, struct r1client *, const struct r1error *);
+static void	 s_packet(struct np *, const uint8_t *, size_t,
+		    const struct sockaddr_in *, uint64_t);
+static void	 s_watch(struct np *, struct r1client *, uint64_t);
 static void	 s_timer(struct np *, uint64_t);
-static uint64_t	 s_deadline(struct np *);
-static int	 s_want_input(struct np *);
-static void	 s_input(struct np *);
-static void	 s_interrupt(struct np *, int);
-static void	 s_tally(struct np *, struct tally *);
-static void	 s_peer(struct np *, unsigned, struct peer *);
+static uint64_t	 s_deadline(const struct np *, uint64_t);
+static int	 s_want_input(const struct np *);
+static void	 s_input(struct np *, uint64_t);
+static void	 s_interrupt(struct np *, int, uint64_t);
+static void	 s_tally(const struct np *, struct tally *);
+static void	 s_peer(const struct np *, unsigned, struct peer *);
 
+static void	 k_start(struct np *, uint64_t);
+static void	 k_fini(struct np *);
 static void	 k_send(struct np *, const uint8_t *, size_t);
 static void	 k_small(struct np *, uint8_t);
 static void	 k_abort(struct np *, uint32_t, int);
-static void	 k_lock(struct np *, const uint8_t *,
+static int	 k_wait(struct np *, const struct r1pkt *, int,
 		    const struct sockaddr_in *);
-static int	 k_data(struct np *, const uint8_t *, size_t);
-static uint64_t	 k_limit(void);
-static void	 k_advance(void);
+static void	 k_lock(struct np *, const struct r1ping *,
+		    const struct sockaddr_in *, uint32_t);
+static int	 k_data(struct np *, const struct r1data *, const uint8_t *,
+		    size_t);
+static uint64_t	 k_limit(const struct r1cli *);
+static void	 k_advance(struct r1cli *);
 static void	 k_output(struct np *, uint64_t);
+static unsigned	 k_naks(struct r1cli *, struct r1range *, uint64_t);
 static void	 k_status(struct np *, uint64_t);
 static void	 k_done(struct np *, int);
 static void	 k_check_end(struct np *, uint64_t);
-static void	 k_packet(struct np *, int, const uint8_t *, size_t,
+static int	 k_rev0(struct np *, const uint8_t *, size_t,
 		    const struct sockaddr_in *);
+static void	 k_ping(struct np *, const struct r1ping *);
+static void	 k_init(struct np *, uint64_t);
+static void	 k_eot(struct np *, const struct r1eot *,
+		    const struct sockaddr_in *);
+static void	 k_bye(struct np *);
+static void	 k_error(struct np *, const struct r1error *,
+		    const struct sockaddr_in *);
+static void	 k_packet(struct np *, const uint8_t *, size_t,
+		    const struct sockaddr_in *, uint64_t);
 static void	 k_timer(struct np *, uint64_t);
-static uint64_t	 k_deadline(struct np *);
-static void	 k_interrupt(struct np *, int);
-static void	 k_tally(struct np *, struct tally *);
-static void	 k_peer(struct np *, unsigned, struct peer *);
+static uint64_t	 k_deadline(const struct np *, uint64_t);
+static void	 k_interrupt(struct np *, int, uint64_t);
+static void	 k_tally(const struct np *, struct tally *);
+static void	 k_peer(const struct np *, unsigned, struct peer *);
 
 const struct role rev1_server = {
-	s_packet, s_timer, s_deadline, s_want_input, s_input, s_interrupt,
-	s_tally, s_peer
+	.init = s_init,
+	.fini = s_fini,
+	.packet = s_packet,
+	.timer = s_timer,
+	.deadline = s_deadline,
+	.want_input = s_want_input,
+	.input = s_input,
+	.interrupt = s_interrupt,
+	.tally = s_tally,
+	.peer = s_peer
 };
 
 const struct role rev1_client = {
-	k_packet, k_timer, k_deadline, NULL, NULL, k_interrupt,
-	k_tally, k_peer
+	.init = k_start,
+	.fini = k_fini,
+	.packet = k_packet,
+	.timer = k_timer,
+	.deadline = k_deadline,
+	.interrupt = k_interrupt,
+	.tally = k_tally,
+	.peer = k_peer
 };
 
-/* Every Rev. 1 packet ends in the CRC-32 of all bytes before it. */
-static size_t
-seal(uint8_t *p, size_t n)
-{
-	put32(p + n, np_crc32(p, n));
-	return n + 4;
-}
+/* ---- server ---------------------------------------------------------- */
 
-static int
-intact(const uint8_t *p, size_t n)
-{
-	return n >= R1_MIN && np_crc32(p, n - 4) == get32(p + n - 4);
-}
-
-/*
- * The CRC-32 of X || Y from a = CRC(X), b = CRC(Y) and len = |Y|: by the
- * operator for B made once per transfer (opB), or, for the short last
- * block, the general way.
- */
-static uint32_t
-join(uint32_t a, uint32_t b, size_t len, size_t B, uLong opB)
-{
-	if (len == B)
-		return (uint32_t)crc32_combine_op(a, b, opB);
-	return (uint32_t)crc32_combine(a, b, (z_off_t)len);
-}
-
+/* R1_ERROR from the server's socket to one client or the group. */
 static void
-hdr(uint8_t *p, uint8_t cmd, uint32_t session)
+s_senderr(struct np *np, const struct sockaddr_in *to, uint32_t code,
+    uint32_t eno)
 {
-	p[0] = cmd;
-	put32(p + 1, session);
-}
-
-static void
-send_error(int fd, const struct sockaddr_in *to,
-    uint32_t session, uint32_t code, uint32_t eno)
-{
+	const struct r1server *s = np->rs;
 	uint8_t p[R1_ERROR_LEN];
 
-	hdr(p, R1_ERROR, session);
-	put32(p + 5, code);
-	put32(p + 9, eno);
-	net_send(fd, p, seal(p, 13), to);
+	np->io->send(np->io->ctx, p, r1_pack_error(p, s->session, code, eno),
+	    to);
 }
 
-void
-rev1_init(struct np *np)
+static void
+s_init(struct np *np, uint64_t now)
 {
 	const struct opts *o = np->o;
+	struct r1server *s;
 
-	if (!o->server) {
-		K.phase = K_WAIT;
-		return;
-	}
-	S.phase = S_SEEK;
-	if (getrandom(&S.session, sizeof(S.session), 0) !=
-	    sizeof(S.session))
-		err(1, "getrandom");
-	S.B = o->block;
-	S.nblk = o->window / S.B;
-	if (S.nblk < 2)
-		S.nblk = 2;
-	if (S.nblk > MAX_WBLOCKS)	/* tiny blocks: what a client takes */
-		S.nblk = MAX_WBLOCKS;
-	S.W = S.nblk * S.B;
-	if ((S.ring = malloc(S.W)) == NULL ||
-	    (S.pcrc = calloc(S.nblk, sizeof(*S.pcrc))) == NULL ||
-	    (S.sent_at = calloc(S.nblk, sizeof(*S.sent_at))) == NULL ||
-	    (S.queued = calloc(S.nblk, 1)) == NULL ||
-	    (S.rtxq = calloc(S.nblk, sizeof(*S.rtxq))) == NULL ||
-	    (S.tx = malloc(TX_BYTES + R1_DATA_HDR + 4 + S.B)) == NULL ||
-	    (S.cl = calloc(o->nclients, sizeof(*S.cl))) == NULL)
+	(void)now;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
 		err(1, NULL);
-	S.opB = crc32_combine_gen((z_off_t)S.B);
-	S.ping_period = secs(o->timeout) / 4 < PING_MAX ?
-	    secs(o->timeout) / 4 : PING_MAX;
-	S.cap = o->rate ? (double)o->rate : RATE_MAX;
-	S.rate = S.cap < RATE_INIT ? S.cap : RATE_INIT;
-	S.slowstart = 1;
+	np->rs = s;
+	s->phase = S_SEEK;
+	np->io->random(np->io->ctx, &s->session, sizeof(s->session));
+	s->B = o->block;
+	s->nblk = o->window / s->B;
+	if (s->nblk < 2)
+		s->nblk = 2;
+	if (s->nblk > MAX_WBLOCKS)	/* tiny blocks: what a client takes */
+		s->nblk = MAX_WBLOCKS;
+	s->W = s->nblk * s->B;
+	if ((s->ring = malloc(s->W)) == NULL ||
+	    (s->pcrc = calloc(s->nblk, sizeof(*s->pcrc))) == NULL ||
+	    (s->sent_at = calloc(s->nblk, sizeof(*s->sent_at))) == NULL ||
+	    (s->queued = calloc(s->nblk, 1)) == NULL ||
+	    (s->rtxq = calloc(s->nblk, sizeof(*s->rtxq))) == NULL ||
+	    (s->tx = malloc(TX_BYTES + DATA_OVERHEAD + s->B)) == NULL)
+		err(1, NULL);
+	members_init(&s->cl, sizeof(struct r1client), o->nclients);
+	crc_join_init(&s->join, s->B);
+	s->ping_period = ping_period(o);
+	rate_start(o->rate, &s->rate, &s->cap);
+	s->slowstart = 1;
 	if (o->wait)
-		S.seek_end = np->start + secs(o->wait);
+		s->seek_end = np->start + secs(o->wait);
 	info(np, "session %08x: waiting for %u client%s on %s (%s)",
-	    S.session, o->nclients, o->nclients == 1 ? "" : "s",
+	    s->session, o->nclients, o->nclients == 1 ? "" : "s",
 	    np->net.ifname[0] ? np->net.ifname : "-",
 	    addrstr(&np->net.dst));
 }
 
-/* ---- server ---------------------------------------------------------- */
+static void
+s_fini(struct np *np)
+{
+	struct r1server *s = np->rs;
+
+	if (s == NULL)
+		return;
+	free(s->ring);
+	free(s->pcrc);
+	free(s->sent_at);
+	free(s->queued);
+	free(s->rtxq);
+	free(s->tx);
+	members_free(&s->cl);
+	free(s);
+	np->rs = NULL;
+}
+
+/* The table's i-th client: member_at(), without a call per look. */
+static struct r1client *
+s_client(const struct r1server *s, unsigned i)
+{
+	return (struct r1client *)(s->cl.v +
+	    (size_t)i * sizeof(struct r1client));
+}
+
+/* The longest smoothed round trip of a live client, µs. */
+static uint64_t
+s_slowest(const struct r1server *s)
+{
+	const struct r1client *c;
+	uint64_t rtt = 0;
+	unsigned i;
+
+	for (i = 0; i < s->cl.n; i++) {
+		c = s_client(s, i);
+		if (c->m.alive && c->m.rtt.srtt > rtt)
+			rtt = c->m.rtt.srtt;
+	}
+	return rtt;
+}
+
+/* How far the live clients' windows let the stream go. */
+static uint64_t
+s_limit(const struct r1server *s)
+{
+	const struct r1client *c;
+	uint64_t limit = UINT64_MAX;
+	unsigned i;
+
+	for (i = 0; i < s->cl.n; i++) {
+		c = s_client(s, i);
+		if (c->m.alive && c->room < limit)
+			limit = c->room;
+	}
+	return limit;
+}
 
 static void
-s_group(struct np *np, const uint8_t *p, size_t n)
+s_group(struct np *np, const uint8_t *p, size_t n, uint64_t now)
 {
-	net_send(np->net.fd, p, n, &np->net.dst);
-	S.last_send = now_us();
+	struct r1server *s = np->rs;
+
+	np->io->send(np->io->ctx, p, n, &np->net.dst);
+	s->last_send = now;
 }
 
 static void
 s_ping(struct np *np, uint64_t now, int seeking)
 {
+	struct r1server *s = np->rs;
 	uint8_t p[R1_PING_MAX];
-	uint64_t rtt = 0;
+	struct r1ping g;
+	uint64_t rtt = s_slowest(s);
 	size_t llen = np->o->label ? strlen(np->o->label) : 0;
-	unsigned i;
 
-	for (i = 0; i < S.ncl; i++)
-		if (S.cl[i].alive && S.cl[i].rtt.srtt > rtt)
-			rtt = S.cl[i].rtt.srtt;
-	hdr(p, R1_PING, S.session);
-	p[5] = seeking ? PF_SEEK : 0;
-	put64(p + 6, now);
-	put64(p + 14, S.next);
-	put32(p + 22, rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt);
-	put32(p + 26, (uint32_t)S.B);
-	put32(p + 30, (uint32_t)S.W);
-	p[34] = (uint8_t)llen;
-	memcpy(p + 35, np->o->label ? np->o->label : "", llen);
-	S.stamp[S.nstamp++ % STAMPS] = now;
-	s_group(np, p, seal(p, 35 + llen));
+	g.flags = seeking ? PF_SEEK : 0;
+	g.stamp = now;
+	g.next = s->next;
+	g.rtt = rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt;
+	g.block = (uint32_t)s->B;
+	g.window = (uint32_t)s->W;
+	g.llen = (uint8_t)llen;
+	g.label = (const uint8_t *)(np->o->label ? np->o->label : "");
+	stamp_add(&s->stamps, now);
+	s_group(np, p, r1_pack_ping(p, s->session, &g), now);
 }
 
-/* Seek phase: forget the clients that left, so that others may come. */
-static void
-s_compact(void)
-{
-	unsigned i, k;
-
-	for (i = k = 0; i < S.ncl; i++)
-		if (S.cl[i].alive)
-			S.cl[k++] = S.cl[i];
-	S.ncl = k;
-}
-
-static struct r1client *
-s_find(const struct sockaddr_in *a)
-{
-	unsigned i;
-
-	for (i = 0; i < S.ncl; i++)
-		if (sameaddr(&S.cl[i].addr, a))
-			return &S.cl[i];
-	return NULL;
-}
-
+/*
+ * Drop a live client, saying why; once the transfer has begun it is
+ * told so (in the seek phase it only leaves: its place is given away).
+ */
 static void
 s_drop(struct np *np, struct r1client *c, const char *fmt, ...)
 {
+	struct r1server *s = np->rs;
+	char why[sizeof(c->m.why)];
 	va_list ap;
 
-	if (!c->alive)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	c->alive = 0;
-	S.nalive--;
-	if (S.phase == S_SEEK) {
-		/* Not started yet: s_compact gives its place away. */
-		debug(np, "client %s left: %s", addrstr(&c->addr), c->why);
-		return;
-	}
-	np_warnx("client %s dropped: %s", addrstr(&c->addr), c->why);
-	send_error(np->net.fd, &c->addr, S.session, R1E_DROPPED, 0);
+	if (member_drop(np, &s->cl, &c->m, s->phase == S_SEEK, "%s", why))
+		s_senderr(np, &c->m.addr, NPE_DROPPED, 0);
 }
 
 /* A packet of header and CRC only, to one client. */
 static void
-s_small(struct np *np, struct r1client *c, uint8_t cmd)
+s_small(struct np *np, const struct sockaddr_in *to, uint8_t cmd)
 {
+	const struct r1server *s = np->rs;
 	uint8_t p[R1_MIN];
 
-	hdr(p, cmd, S.session);
-	net_send(np->net.fd, p, seal(p, 5), &c->addr);
+	np->io->send(np->io->ctx, p, r1_pack_small(p, cmd, s->session), to);
 }
 
 static void
-s_eot(struct np *np, const struct sockaddr_in *to)
+s_eot(struct np *np, const struct sockaddr_in *to, uint64_t now)
 {
+	struct r1server *s = np->rs;
 	uint8_t p[R1_EOT_LEN];
+	struct r1eot e;
 
-	hdr(p, R1_EOT, S.session);
-	put64(p + 5, S.head);
-	put32(p + 13, S.scrc);
-	net_send(np->net.fd, p, seal(p, 17), to);
-	S.last_send = now_us();
+	e.length = s->head;
+	e.scrc = s->scrc;
+	np->io->send(np->io->ctx, p, r1_pack_eot(p, s->session, &e), to);
+	s->last_send = now;
 }
 
 static void
-s_queue(uint64_t off)
+s_queue(struct r1server *s, uint64_t off)
 {
-	size_t slot = (size_t)(off / S.B % S.nblk);
+	size_t slot = (size_t)(off / s->B % s->nblk);
 
-	if (S.queued[slot] || S.rq_len == S.nblk)
+	if (s->queued[slot] || s->rq_len == s->nblk)
 		return;
-	S.queued[slot] = 1;
-	S.rtxq[(S.rq_head + S.rq_len++) % S.nblk] = off;
+	s->queued[slot] = 1;
+	s->rtxq[(s->rq_head + s->rq_len++) % s->nblk] = off;
 }
 
-/* A client's progress and the ranges it misses. */
+/* What reaches it: new blocks by its count, over DR_SPAN or more. */
 static void
-s_status(struct np *np, struct r1client *c, const uint8_t *p, size_t n,
-    uint64_t now)
+s_drate(struct r1server *s, struct r1client *c, uint64_t now)
 {
-	uint64_t ack, room, off, end, hold;
-	unsigned nr, i;
-	uint32_t len;
-	size_t slot;
-
-	ack = get64(p + 5);
-	room = get64(p + 13);
-	nr = get16(p + 29);
-	if (n != R1_STATUS_MIN + (size_t)nr * 12 || nr > MAX_RANGES ||
-	    ack > S.next || ack < c->ack || room < ack ||
-	    room - ack > S.W) {
-		np->junk++;
-		return;
-	}
-	if (ack > c->ack)
-		c->moved = now;
-	c->ack = ack;
-	c->room = room;
-	c->rcvd = get32(p + 21);
-	c->missed = get32(p + 25);
-	c->fresh = 1;
-	/* What reaches it: new blocks by its count, over DR_SPAN or more. */
-	if (c->dr_at == 0 || S.phase < S_TX) {
+	if (c->dr_at == 0 || s->phase < S_TX) {
 		c->dr_at = now;
 		c->dr_rcvd = c->rcvd;
 	} else if (now - c->dr_at >= DR_SPAN) {
 		c->drate = (double)(uint32_t)(c->rcvd - c->dr_rcvd) *
-		    (double)(S.B + R1_DATA_HDR + 4) * 8e6 /
+		    (double)(s->B + DATA_OVERHEAD) * 8e6 /
 		    (double)(now - c->dr_at);
 		c->dr_at = now;
 		c->dr_rcvd = c->rcvd;
 	}
-	c->bytes = ack;
-	hold = c->rtt.srtt / 2 > HOLDOFF_MIN ? c->rtt.srtt / 2 : HOLDOFF_MIN;
-	for (i = 0; i < nr; i++) {
-		off = get64(p + 31 + 12 * i);
-		len = get32(p + 39 + 12 * i);
-		if (off % S.B != 0 || off < S.tail || len > S.W ||
-		    off + len > S.next) {
+}
+
+/* The ranges a client misses: into the repeat queue. */
+static void
+s_naks(struct np *np, const struct r1client *c, const struct r1status *st,
+    uint64_t now)
+{
+	struct r1server *s = np->rs;
+	uint64_t off, end, hold;
+	unsigned i;
+	size_t slot;
+
+	hold = c->m.rtt.srtt / 2 > HOLDOFF_MIN ? c->m.rtt.srtt / 2 :
+	    HOLDOFF_MIN;
+	for (i = 0; i < st->nranges; i++) {
+		off = st->range[i].off;
+		if (off % s->B != 0 || off < s->tail ||
+		    st->range[i].len > s->W ||
+		    off + st->range[i].len > s->next) {
 			np->junk++;
 			continue;
 		}
-		for (end = off + len; off < end; off += S.B) {
-			slot = (size_t)(off / S.B % S.nblk);
+		for (end = off + st->range[i].len; off < end; off += s->B) {
+			slot = (size_t)(off / s->B % s->nblk);
 			/* Sent a moment ago: that copy is on its way. */
-			if (now - S.sent_at[slot] < hold)
+			if (now - s->sent_at[slot] < hold)
 				continue;
-			s_queue(off);
+			s_queue(s, off);
 		}
 	}
 }
 
-/* One R1_DATA packet for the block at off, into p. */
-static void
-s_build(uint8_t *p, uint64_t off)
+/*
+ * One R1_DATA packet for the block at off, into p; returns its length.
+ * A new block's CRC is computed once, and the stream's CRC grows with
+ * it; a repeat goes out with the CRC kept for its slot.
+ */
+static size_t
+s_build(struct r1server *s, uint8_t *p, uint64_t off)
 {
-	size_t slot = (size_t)(off / S.B % S.nblk);
-	size_t len = S.head - off < S.B ? (size_t)(S.head - off) : S.B;
-	uint32_t dcrc, hcrc;
+	size_t slot = (size_t)(off / s->B % s->nblk);
+	size_t len = s->head - off < s->B ? (size_t)(s->head - off) : s->B;
+	const uint8_t *data = s->ring + slot * s->B;
+	uint32_t dcrc;
 
-	hdr(p, R1_DATA, S.session);
-	put64(p + 5, off);
-	memcpy(p + R1_DATA_HDR, S.ring + slot * S.B, len);
-	if (off == S.next) {
-		/* New: its CRC once, and the stream's CRC grows with it. */
-		dcrc = np_crc32(p + R1_DATA_HDR, len);
-		hcrc = np_crc32(p, R1_DATA_HDR);
-		S.pcrc[slot] = join(hcrc, dcrc, len, S.B, S.opB);
-		S.scrc = join(S.scrc, dcrc, len, S.B, S.opB);
+	if (off == s->next) {
+		dcrc = np_crc32(data, len);
+		s->pcrc[slot] = r1_data_crc(&s->join, s->session, off, dcrc,
+		    len);
+		s->scrc = crc_join(&s->join, s->scrc, dcrc, len);
 	}
-	put32(p + R1_DATA_HDR + len, S.pcrc[slot]);
+	return r1_pack_data(p, s->session, off, data, len, s->pcrc[slot]);
 }
 
 /* Is there a repeat, or new data the window lets out? */
 static int
-s_sendable(void)
+s_sendable(const struct r1server *s)
 {
-	uint64_t limit = UINT64_MAX;
-	unsigned i;
+	uint64_t limit;
 
-	if (S.rq_len > 0)
+	if (s->rq_len > 0)
 		return 1;
-	for (i = 0; i < S.ncl; i++)
-		if (S.cl[i].alive && S.cl[i].room < limit)
-			limit = S.cl[i].room;
-	return S.next < limit && S.next < S.head &&
-	    (S.head - S.next >= S.B || S.eof);
+	limit = s_limit(s);
+	return s->next < limit && s->next < s->head &&
+	    (s->head - s->next >= s->B || s->eof);
+}
+
+/*
+ * The next block to send into *off: a repeat (returns 1), or new data
+ * below limit (returns 0); -1: nothing to send.
+ */
+static int
+s_pick(struct r1server *s, uint64_t limit, uint64_t *off)
+{
+	while (s->rq_len > 0) {
+		*off = s->rtxq[s->rq_head];
+		s->rq_head = (s->rq_head + 1) % s->nblk;
+		s->rq_len--;
+		s->queued[*off / s->B % s->nblk] = 0;
+		if (*off >= s->tail && *off < s->next)
+			return 1;
+	}
+	*off = s->next;
+	if (*off >= limit || *off >= s->head ||
+	    (s->head - *off < s->B && !s->eof))
+		return -1;
+	return 0;
 }
 
 /* The one place that decides what the server sends next. */
 static void
 s_pump(struct np *np, uint64_t now)
 {
+	struct r1server *s = np->rs;
 	uint64_t limit, off;
-	size_t n = 0, k, seg = 0, slot;
-	unsigned i;
+	size_t n = 0, k, seg = 0;
 	int rtx;
 
-	if (S.phase != S_TX && S.phase != S_EOT)
+	if (s->phase != S_TX && s->phase != S_EOT)
 		return;
-	S.tokens += (double)(now - S.refill) * S.rate / 8e6;
-	S.refill = now;
-	if (S.tokens > BURST_MAX)	/* a late wakeup keeps its due */
-		S.tokens = BURST_MAX;
-
-	limit = UINT64_MAX;
-	for (i = 0; i < S.ncl; i++)
-		if (S.cl[i].alive && S.cl[i].room < limit)
-			limit = S.cl[i].room;
-
-	while (n < TX_BYTES && S.tokens > 0) {
-		rtx = 0;
-		off = 0;
-		while (S.rq_len > 0) {
-			off = S.rtxq[S.rq_head];
-			S.rq_head = (S.rq_head + 1) % S.nblk;
-			S.rq_len--;
-			S.queued[off / S.B % S.nblk] = 0;
-			if (off >= S.tail && off < S.next) {
-				rtx = 1;
-				break;
-			}
-		}
-		if (!rtx) {
-			off = S.next;
-			if (off >= limit || off >= S.head ||
-			    (S.head - off < S.B && !S.eof))
-				break;
-		}
+	s->tokens += (double)(now - s->refill) * s->rate / 8e6;
+	s->refill = now;
+	if (s->tokens > BURST_MAX)	/* a late wakeup keeps its due */
+		s->tokens = BURST_MAX;
+	limit = s_limit(s);
+	while (n < TX_BYTES && s->tokens > 0) {
+		if ((rtx = s_pick(s, limit, &off)) == -1)
+			break;
 		/* GSO wants equal segments: a short one ends the batch. */
-		k = (S.head - off < S.B ? (size_t)(S.head - off) : S.B) +
-		    R1_DATA_HDR + 4;
+		k = (s->head - off < s->B ? (size_t)(s->head - off) : s->B) +
+		    DATA_OVERHEAD;
 		if (seg != 0 && k != seg) {
 			if (rtx)
-				s_queue(off);
+				s_queue(s, off);
 			break;
 		}
-		s_build(S.tx + n, off);
+		s_build(s, s->tx + n, off);
 		if (!rtx) {
-			S.next += k - R1_DATA_HDR - 4;
-			S.npkt++;
+			s->next += k - DATA_OVERHEAD;
+			s->npkt++;
 		} else
-			S.nrtx++;
-		slot = (size_t)(off / S.B % S.nblk);
-		S.sent_at[slot] = now;
+			s->nrtx++;
+		s->sent_at[off / s->B % s->nblk] = now;
 		seg = k;
 		n += k;
-		S.tokens -= (double)k;
-		if (k < S.B + R1_DATA_HDR + 4)
+		s->tokens -= (double)k;
+		if (k < s->B + DATA_OVERHEAD)
 			break;
 	}
 	if (n > 0) {
-		net_sendsegs(np->net.fd, &np->net.dst, S.tx, n, seg);
-		S.sent_bytes += n;
-		S.last_send = now;
+		np->io->sendsegs(np->io->ctx, &np->net.dst, s->tx, n, seg);
+		s->sent_bytes += n;
+		s->last_send = now;
 	}
-	if (S.eof && S.next == S.head && S.eot_sent == 0) {
-		S.phase = S_EOT;
-		s_eot(np, &np->net.dst);
-		S.eot_sent = now;
-		for (i = 0; i < S.ncl; i++)
-			S.cl[i].resend = now + S.cl[i].rtt.rto;
-		debug(np, "end of stream at %llu bytes, CRC %08x",
-		    (unsigned long long)S.head, S.scrc);
-	}
+	s_ended(np, now);
 }
 
-/*
- * Rate: cut it when the clients lose much, grow it while they lose
- * little.  Loss that every client sees comes from a link they share (the
- * server's port, a switch) overflowing: that is congestion, the rate's
- * business.  Loss one client sees alone is its own (a bad cable, a busy
- * host): slowing the whole room would not cure it, and its repeats go
- * to the group once whoever else asks.  So the signal is the smallest
- * smoothed loss among the clients, unless one loses more than LOSS_HEAVY:
- * that client is being flooded and speaks for itself.
- */
+/* All of the stream sent once: R1_EOT to the group. */
 static void
-s_control(struct np *np, uint64_t now)
+s_ended(struct np *np, uint64_t now)
 {
-	uint64_t span = now - S.ctl_at, rtt = 0;
-	double least = 1, most = 0, loss, l, d, sent, top, through, dr = 0;
-	unsigned i;
-	int stale;
+	struct r1server *s = np->rs;
 	struct r1client *c;
+	unsigned i;
 
-	for (i = 0; i < S.ncl; i++)
-		if (S.cl[i].alive && S.cl[i].rtt.srtt > rtt)
-			rtt = S.cl[i].rtt.srtt;
-	if (span < CTL_MIN || span < 4 * rtt)
+	if (!s->eof || s->next != s->head || s->eot_sent != 0)
 		return;
-	for (i = 0, d = 0, stale = 0; i < S.ncl; i++) {
-		c = &S.cl[i];
-		if (!c->alive || c->done)
+	s->phase = S_EOT;
+	s_eot(np, &np->net.dst, now);
+	s->eot_sent = now;
+	for (i = 0; i < s->cl.n; i++) {
+		c = s_client(s, i);
+		c->m.resend = now + c->m.rtt.rto;
+	}
+	debug(np, "end of stream at %llu bytes, CRC %08x",
+	    (unsigned long long)s->head, s->scrc);
+}
+
+/* Judge on news from every client, and on enough packets. */
+static int
+s_news(const struct r1server *s, uint64_t span)
+{
+	const struct r1client *c;
+	double d = 0;
+	unsigned i;
+	int stale = 0;
+
+	for (i = 0; i < s->cl.n; i++) {
+		c = s_client(s, i);
+		if (!c->m.alive || c->done)
 			continue;
 		if ((double)(uint32_t)(c->rcvd - c->rcvd0) > d)
 			d = (double)(uint32_t)(c->rcvd - c->rcvd0);
 		if (!c->fresh)
 			stale = 1;
 	}
-	/* Judge on news from every client, and on enough packets. */
-	if ((stale || d < CTL_PKTS) && span < 10 * CTL_MIN)
-		return;
-	for (i = 0; i < S.ncl; i++) {
-		c = &S.cl[i];
-		if (!c->alive || c->done)
+	return !((stale || d < CTL_PKTS) && span < 10 * CTL_MIN);
+}
+
+/*
+ * Each client's loss since the last decision, smoothed, and what
+ * reaches the slowest: the least and most loss and dr of in.
+ */
+static void
+s_loss(struct r1server *s, struct rate_in *in)
+{
+	struct r1client *c;
+	double d, l;
+	unsigned i;
+
+	in->least = 1;
+	in->most = 0;
+	in->dr = 0;
+	for (i = 0; i < s->cl.n; i++) {
+		c = s_client(s, i);
+		if (!c->m.alive || c->done)
 			continue;
 		/*
 		 * Smoothed: a burst (a lost GRO train of 44 packets) in
@@ -653,320 +651,364 @@ s_control(struct np *np, uint64_t now)
 			l = (double)(uint32_t)(c->missed - c->missed0) / d;
 			c->loss = 0.5 * c->loss + 0.5 * l;
 		}
-		if (c->loss < least)
-			least = c->loss;
-		if (c->loss > most)
-			most = c->loss;
-		if (c->drate > 0 && (dr == 0 || c->drate < dr))
-			dr = c->drate;
+		if (c->loss < in->least)
+			in->least = c->loss;
+		if (c->loss > in->most)
+			in->most = c->loss;
+		if (c->drate > 0 && (in->dr == 0 || c->drate < in->dr))
+			in->dr = c->drate;
 		c->rcvd0 = c->rcvd;
 		c->missed0 = c->missed;
 		c->fresh = 0;
 	}
-	loss = most > LOSS_HEAVY ? most : least < 1 ? least : 0;
-	sent = (double)(S.sent_bytes - S.ctl_bytes) * 8e6 / (double)span;
-	/* What the link took lately: one slow interval is no measure. */
-	S.sent_top = sent > S.sent_top * TOP_DECAY ? sent :
-	    S.sent_top * TOP_DECAY;
-	if (S.cooling) {
-		S.cooling = 0;		/* the last cut shows only now */
-	} else if (loss > LOSS_HIGH) {
-		/* To what got through: the narrow link's rate. */
-		through = sent * (1 - loss);
-		S.rate = through > CUT_LEAST * S.rate ? CUT_LEAST * S.rate :
-		    through < CUT_MOST * S.rate ? CUT_MOST * S.rate : through;
-		/*
-		 * What reached the slowest client is a better measure, if
-		 * there is one: a little under it, so a full queue drains.
-		 */
-		if (dr > 0 && UNDER_DR * dr < S.rate)
-			S.rate = UNDER_DR * dr > CUT_DR * S.rate ?
-			    UNDER_DR * dr : CUT_DR * S.rate;
-		S.slowstart = 0;
-		S.cooling = 1;
-		for (i = 0; i < S.ncl; i++)
-			S.cl[i].loss = 0;
-	} else if (loss < LOSS_LOW) {
-		S.rate *= S.slowstart ? SS_GAIN : 1.05;
-		/* Not far past what the link took: no burst when it opens. */
-		top = (S.slowstart ? SS_GAIN : 1.5) * S.sent_top;
-		if (top < RATE_INIT)
-			top = RATE_INIT;
-		/*
-		 * Nor far past what reaches the slowest client, once less
-		 * reaches it than is sent: a narrow link's queue hides the
-		 * excess until it overflows.  (While the input is what
-		 * holds the server back, as much reaches it as is sent.)
-		 */
-		if (!S.slowstart && dr > 0 && sent > OVER_DR * dr &&
-		    OVER_DR * dr < top)
-			top = OVER_DR * dr;
-		if (S.rate > top)
-			S.rate = top;
-	} else
-		S.slowstart = 0;
-	if (S.rate < RATE_MIN)
-		S.rate = RATE_MIN;
-	if (S.rate > S.cap)
-		S.rate = S.cap;
-	if (loss > 0)
+}
+
+/*
+ * Rate: measured here, decided by rate_decide() (rate.c): the clients'
+ * smoothed loss, what reaches the slowest of them, what was sent.  -v
+ * logs every decision with its inputs (tests/rate.c replays them).
+ */
+static void
+s_control(struct np *np, uint64_t now)
+{
+	struct r1server *s = np->rs;
+	uint64_t span = now - s->ctl_at;
+	struct rate_in in;
+	struct rate_out out;
+	unsigned i;
+
+	if (span < CTL_MIN || span < 4 * s_slowest(s) || !s_news(s, span))
+		return;
+	s_loss(s, &in);
+	in.rate = s->rate;
+	in.cap = s->cap;
+	in.top = s->sent_top;
+	in.slowstart = s->slowstart;
+	in.cooling = s->cooling;
+	in.sent = (double)(s->sent_bytes - s->ctl_bytes) * 8e6 /
+	    (double)span;
+	rate_decide(&in, &out);
+	s->rate = out.rate;
+	s->sent_top = out.top;
+	s->slowstart = out.slowstart;
+	s->cooling = out.cooling;
+	if (out.cut)
+		for (i = 0; i < s->cl.n; i++)
+			s_client(s, i)->loss = 0;
+	if (out.loss > 0)
 		debug(np, "loss %.1f%% (least %.1f%%, most %.1f%%), rate "
-		    "%.0f Mbit/s", loss * 100, least * 100, most * 100,
-		    S.rate / 1e6);
-	S.ctl_at = now;
-	S.ctl_bytes = S.sent_bytes;
+		    "%.0f Mbit/s", out.loss * 100, in.least * 100,
+		    in.most * 100, s->rate / 1e6);
+	debug(np, "rate decision: rate=%.17g cap=%.17g top=%.17g "
+	    "slowstart=%d cooling=%d sent=%.17g least=%.17g most=%.17g "
+	    "dr=%.17g -> rate=%.17g top=%.17g slowstart=%d cooling=%d "
+	    "cut=%d loss=%.17g", in.rate, in.cap, in.top, in.slowstart,
+	    in.cooling, in.sent, in.least, in.most, in.dr, out.rate, out.top,
+	    out.slowstart, out.cooling, out.cut, out.loss);
+	s->ctl_at = now;
+	s->ctl_bytes = s->sent_bytes;
 }
 
 static void
 s_advance(struct np *np, uint64_t now)
 {
+	struct r1server *s = np->rs;
+	struct r1client *c;
 	unsigned i, ok;
 	uint64_t tail;
 
-	if (S.phase != S_SEEK && S.nalive == 0) {
+	if (s->phase != S_SEEK && s->cl.nalive == 0) {
 		np_fail(np, "no client left, giving up");
 		return;
 	}
-	switch (S.phase) {
+	switch (s->phase) {
 	case S_SEEK:
-		if (S.nalive == np->o->nclients ||
-		    (S.seek_end && now >= S.seek_end && S.nalive > 0)) {
-			s_compact();
-			S.phase = S_INIT;
+		if (s->cl.nalive == np->o->nclients ||
+		    (s->seek_end && now >= s->seek_end && s->cl.nalive > 0)) {
+			members_compact(&s->cl);
+			s->phase = S_INIT;
 			np->began = now;
-			for (i = 0; i < S.ncl; i++) {
-				S.cl[i].resend = now;
-				S.cl[i].room = S.W;
-				S.cl[i].moved = now;
+			for (i = 0; i < s->cl.n; i++) {
+				c = s_client(s, i);
+				c->m.resend = now;
+				c->room = s->W;
+				c->moved = now;
 			}
 			debug(np, "initialization phase, %u clients",
-			    S.nalive);
+			    s->cl.nalive);
 		}
 		break;
 	case S_INIT:
-		for (i = 0, ok = 1; i < S.ncl; i++)
-			if (S.cl[i].alive && !S.cl[i].ready)
+		for (i = 0, ok = 1; i < s->cl.n; i++) {
+			c = s_client(s, i);
+			if (c->m.alive && !c->ready)
 				ok = 0;
+		}
 		if (ok) {
-			S.phase = S_TX;
-			S.refill = S.ctl_at = now;
-			for (i = 0; i < S.ncl; i++)
-				S.cl[i].moved = now;
+			s->phase = S_TX;
+			s->refill = s->ctl_at = now;
+			for (i = 0; i < s->cl.n; i++)
+				s_client(s, i)->moved = now;
 			debug(np, "transaction phase");
 		}
 		break;
 	case S_TX:
 	case S_EOT:
-		tail = S.next;
-		for (i = 0, ok = 1; i < S.ncl; i++) {
-			if (!S.cl[i].alive)
+		tail = s->next;
+		for (i = 0, ok = 1; i < s->cl.n; i++) {
+			c = s_client(s, i);
+			if (!c->m.alive)
 				continue;
-			if (S.cl[i].ack < tail)
-				tail = S.cl[i].ack;
-			if (!S.cl[i].done)
+			if (c->ack < tail)
+				tail = c->ack;
+			if (!c->done)
 				ok = 0;
 		}
-		S.tail = tail;
-		if (S.phase == S_EOT && ok)
+		s->tail = tail;
+		if (s->phase == S_EOT && ok)
 			s_finish(np);
 		break;
 	}
 }
 
-/* Every live client confirmed the end; netpipe.c sums up. */
+/* Every live client confirmed the end; the driver sums up. */
 static void
 s_finish(struct np *np)
 {
-	np->bytes = S.head;
-	np->status = S.nalive == S.ncl ? 0 : 3;
+	const struct r1server *s = np->rs;
+
+	np->bytes = s->head;
+	np->status = s->cl.nalive == s->cl.n ? 0 : 3;
 	np->done = 1;
 }
 
+/* An answer to a ping from a stranger: a client that would join. */
 static void
-s_packet(struct np *np, int fd, const uint8_t *p, size_t n,
-    const struct sockaddr_in *from)
+s_join(struct np *np, const struct r1pkt *k, const struct sockaddr_in *from,
+    uint64_t now)
 {
-	struct r1client *c;
-	uint64_t now = now_us(), t;
-	unsigned i;
-	uint32_t code;
+	struct r1server *s = np->rs;
+	uint64_t t = k->u.stamp;
 
-	(void)fd;
-	if (!intact(p, n) || get32(p + 1) != S.session) {
+	if (!stamp_known(&s->stamps, t)) {
 		np->junk++;
 		return;
 	}
-	c = s_find(from);
-	if (c == NULL) {
-		if (p[0] != R1_PONG || n != R1_PONG_LEN) {
-			np->foreign++;
-			return;
-		}
-		t = get64(p + 5);
-		for (i = 0; i < STAMPS && i < S.nstamp; i++)
-			if (S.stamp[i] == t)
-				break;
-		if (i == STAMPS || i == S.nstamp) {
-			np->junk++;
-			return;
-		}
-		if (S.phase == S_SEEK)
-			s_compact();
-		if (S.phase == S_SEEK && S.ncl < np->o->nclients) {
-			c = &S.cl[S.ncl++];
-			memset(c, 0, sizeof(*c));
-			c->addr = *from;
-			c->alive = 1;
-			c->heard = now;
-			c->rtt.rto = RTO_INIT;
-			rtt_sample(&c->rtt, now - t, RTO_MIN, RTO_MAX);
-			S.nalive++;
-			info(np, "client %s joined (%u of %u), round trip "
-			    "%.3f ms", addrstr(from), S.ncl,
-			    np->o->nclients, (now - t) / 1000.0);
-			s_advance(np, now);
-		} else {
-			debug(np, "client %s refused: too late",
-			    addrstr(from));
-			send_error(np->net.fd, from, S.session,
-			    R1E_REFUSED, 0);
-		}
+	if (s->phase == S_SEEK)
+		members_compact(&s->cl);
+	if (s->phase == S_SEEK && s->cl.n < np->o->nclients) {
+		member_admit(np, &s->cl, from, now, now - t, RTO_MIN);
+		s_advance(np, now);
+	} else {
+		debug(np, "client %s refused: too late", addrstr(from));
+		s_senderr(np, from, NPE_REFUSED, 0);
+	}
+}
+
+static void
+s_pong(struct r1client *c, uint64_t t, uint64_t now)
+{
+	if (t <= now && now - t < RTT_MAX)
+		rtt_sample(&c->m.rtt, now - t, RTO_MIN, RTO_MAX);
+}
+
+/* A client's progress and the ranges it misses. */
+static void
+s_status(struct np *np, struct r1client *c, const struct r1status *st,
+    uint64_t now)
+{
+	struct r1server *s = np->rs;
+
+	if (s->phase < S_TX)
+		return;
+	if (st->ack > s->next || st->ack < c->ack || st->room < st->ack ||
+	    st->room - st->ack > s->W) {
+		np->junk++;
 		return;
 	}
-	if (!c->alive) {
+	if (st->ack > c->ack)
+		c->moved = now;
+	c->ack = st->ack;
+	c->room = st->room;
+	c->rcvd = st->rcvd;
+	c->missed = st->missed;
+	c->fresh = 1;
+	s_drate(s, c, now);
+	c->m.bytes = st->ack;
+	s_naks(np, c, st, now);
+}
+
+/* The client has the whole stream (or not): -1 if not the time for it. */
+static int
+s_done(struct np *np, struct r1client *c, uint32_t result)
+{
+	struct r1server *s = np->rs;
+
+	if (s->phase != S_EOT)
+		return -1;
+	if (result != DONE_OK) {
+		s_drop(np, c, "its check of the whole stream failed");
+		return 0;
+	}
+	if (!c->done) {
+		c->done = 1;
+		c->ack = c->m.bytes = s->head;
+		debug(np, "client %s done", addrstr(&c->m.addr));
+	}
+	s_small(np, &c->m.addr, R1_BYE);
+	return 0;
+}
+
+static void
+s_error(struct np *np, struct r1client *c, const struct r1error *e)
+{
+	char why[sizeof(c->m.why)];
+
+	s_drop(np, c, "%s", member_error(why, sizeof(why), e->code, e->eno));
+}
+
+/*
+ * A datagram at the server's status port.  Damaged or of another
+ * session: junk.  From a stranger: an answer to a ping may join, the
+ * rest is foreign.  From a client dropped: it is told again.  Else one
+ * handler per packet type.
+ */
+static void
+s_packet(struct np *np, const uint8_t *p, size_t n,
+    const struct sockaddr_in *from, uint64_t now)
+{
+	struct r1server *s = np->rs;
+	struct r1client *c;
+	struct r1pkt k;
+	int ok;
+
+	/* Not ok but intact: a sealed packet of a wrong length or kind. */
+	ok = r1_unpack(p, n, &k) == 0 &&
+	    (k.cmd != R1_DATA || r1_intact(p, n));
+	if ((!ok && !r1_intact(p, n)) || k.session != s->session) {
+		np->junk++;
+		return;
+	}
+	if ((c = (struct r1client *)member_find(&s->cl, from)) == NULL) {
+		if (ok && k.cmd == R1_PONG)
+			s_join(np, &k, from, now);
+		else
+			np->foreign++;
+		return;
+	}
+	if (!c->m.alive) {
 		/* Dropped, but still talking: tell it again. */
-		if (p[0] != R1_ERROR)
-			send_error(np->net.fd, from, S.session,
-			    R1E_DROPPED, 0);
+		if (k.cmd != R1_ERROR)
+			s_senderr(np, from, NPE_DROPPED, 0);
 		np->foreign++;
 		return;
 	}
-	switch (p[0]) {
+	if (!ok) {
+		np->junk++;
+		return;
+	}
+	switch (k.cmd) {
 	case R1_PONG:
-		if (n != R1_PONG_LEN)
-			goto junk;
-		t = get64(p + 5);
-		if (t <= now && now - t < RTT_MAX)
-			rtt_sample(&c->rtt, now - t, RTO_MIN, RTO_MAX);
+		s_pong(c, k.u.stamp, now);
 		break;
 	case R1_READY:
-		if (n != R1_MIN)
-			goto junk;
 		c->ready = 1;
 		break;
 	case R1_STATUS:
-		if (n < R1_STATUS_MIN)
-			goto junk;
-		if (S.phase >= S_TX)
-			s_status(np, c, p, n, now);
+		s_status(np, c, &k.u.status, now);
 		break;
 	case R1_DONE:
-		if (n != R1_DONE_LEN || S.phase != S_EOT)
+		if (s_done(np, c, k.u.result) == -1)
 			goto junk;
-		code = get32(p + 5);
-		if (code != DONE_OK) {
-			s_drop(np, c, "its check of the whole stream failed");
-			break;
-		}
-		if (!c->done) {
-			c->done = 1;
-			c->ack = c->bytes = S.head;
-			debug(np, "client %s done", addrstr(from));
-		}
-		s_small(np, c, R1_BYE);
 		break;
 	case R1_ERROR:
-		if (n != R1_ERROR_LEN)
-			goto junk;
-		code = get32(p + 5);
-		if (code == R1E_ABORT)
-			s_drop(np, c, "interrupted by its user");
-		else if (code == R1E_INTERNAL)
-			s_drop(np, c, "failed: %s",
-			    strerror((int)get32(p + 9)));
-		else
-			s_drop(np, c, "error %u", code);
+		s_error(np, c, &k.u.error);
 		break;
 	default:
 		goto junk;
 	}
-	c->heard = now;
+	c->m.heard = now;
 	s_advance(np, now);
 	return;
 junk:
 	np->junk++;
 }
 
+/* A client's timers: silence, no progress, repeats of INIT and EOT. */
+static void
+s_watch(struct np *np, struct r1client *c, uint64_t now)
+{
+	struct r1server *s = np->rs;
+	uint64_t t = secs(np->o->timeout);
+
+	if (!c->m.alive || c->done)
+		return;		/* a client done may leave */
+	if (now - c->m.heard >= t) {
+		s_drop(np, c, "timed out after %u s", np->o->timeout);
+		return;
+	}
+	/* Alive but stuck: it lacks data and has not moved. */
+	if (c->ack >= s->next)
+		c->moved = now;
+	else if (s->phase >= S_TX && now - c->moved >= t) {
+		s_drop(np, c, "too slow: no progress for %u s",
+		    np->o->timeout);
+		return;
+	}
+	if (s->phase == S_INIT && !c->ready && now - c->moved >= t) {
+		s_drop(np, c, "no answer to R1_INIT for %u s, though alive",
+		    np->o->timeout);
+		return;
+	}
+	if (now < c->m.resend)
+		return;
+	if (s->phase == S_INIT && !c->ready) {
+		s_small(np, &c->m.addr, R1_INIT);
+		c->m.resend = now + c->m.rtt.rto;
+	} else if (s->phase == S_EOT && !c->done) {
+		s_eot(np, &c->m.addr, now);
+		c->m.resend = now + c->m.rtt.rto;
+	}
+}
+
 static void
 s_timer(struct np *np, uint64_t now)
 {
-	struct r1client *c;
+	struct r1server *s = np->rs;
 	unsigned i;
 
-	if (now >= S.next_ping) {
-		s_ping(np, now, S.phase == S_SEEK);
-		S.next_ping = now + (S.phase == S_SEEK ? SEEK_PING :
-		    S.ping_period);
-	} else if (S.phase >= S_TX && now - S.last_send >= IDLE_PING)
+	if (now >= s->next_ping) {
+		s_ping(np, now, s->phase == S_SEEK);
+		s->next_ping = now + (s->phase == S_SEEK ? SEEK_PING :
+		    s->ping_period);
+	} else if (s->phase >= S_TX && now - s->last_send >= IDLE_PING)
 		s_ping(np, now, 0);	/* heartbeat: where the stream is */
-	for (i = 0; i < S.ncl; i++) {
-		c = &S.cl[i];
-		if (!c->alive || c->done)
-			continue;	/* a client done may leave */
-		if (now - c->heard >= secs(np->o->timeout)) {
-			s_drop(np, c, "timed out after %u s",
-			    np->o->timeout);
-			continue;
-		}
-		/* Alive but stuck: it lacks data and has not moved. */
-		if (c->done || c->ack >= S.next)
-			c->moved = now;
-		else if (S.phase >= S_TX &&
-		    now - c->moved >= secs(np->o->timeout)) {
-			s_drop(np, c, "too slow: no progress for %u s",
-			    np->o->timeout);
-			continue;
-		}
-		if (S.phase == S_INIT && !c->ready &&
-		    now - c->moved >= secs(np->o->timeout)) {
-			s_drop(np, c, "no answer to R1_INIT for %u s, though "
-			    "alive", np->o->timeout);
-			continue;
-		}
-		if (now < c->resend)
-			continue;
-		if (S.phase == S_INIT && !c->ready) {
-			s_small(np, c, R1_INIT);
-			c->resend = now + c->rtt.rto;
-		} else if (S.phase == S_EOT && !c->done) {
-			s_eot(np, &c->addr);
-			c->resend = now + c->rtt.rto;
-		}
-	}
+	for (i = 0; i < s->cl.n; i++)
+		s_watch(np, s_client(s, i), now);
 	s_advance(np, now);
 	if (np->done)
 		return;
-	if (S.phase >= S_TX)
+	if (s->phase >= S_TX)
 		s_control(np, now);
 	s_pump(np, now);
 }
 
 static uint64_t
-s_deadline(struct np *np)
+s_deadline(const struct np *np, uint64_t now)
 {
-	uint64_t now = now_us(), d = now + TICK, t;
+	const struct r1server *s = np->rs;
+	uint64_t d = now + TICK, t;
 	double need;
 
-	(void)np;
-	if (S.next_ping < d)
-		d = S.next_ping;
+	if (s->next_ping < d)
+		d = s->next_ping;
 	/* Once -w has run out with no client, wait for one, not spin. */
-	if (S.phase == S_SEEK && S.seek_end > now && S.seek_end < d)
-		d = S.seek_end;
-	if (S.phase >= S_TX && s_sendable()) {
+	if (s->phase == S_SEEK && s->seek_end > now && s->seek_end < d)
+		d = s->seek_end;
+	if (s->phase >= S_TX && s_sendable(s)) {
 		/* Wake for a whole burst: one GSO send, not one packet. */
-		need = (double)BURST - S.tokens;
-		t = S.refill + (need > 0 ? (uint64_t)(need * 8e6 / S.rate) :
+		need = (double)BURST - s->tokens;
+		t = s->refill + (need > 0 ? (uint64_t)(need * 8e6 / s->rate) :
 		    0);
 		if (t < d)
 			d = t;
@@ -975,137 +1017,203 @@ s_deadline(struct np *np)
 }
 
 static int
-s_want_input(struct np *np)
+s_want_input(const struct np *np)
 {
-	(void)np;
-	return S.phase >= S_TX && !S.eof && S.head - S.tail < S.W;
+	const struct r1server *s = np->rs;
+
+	return s->phase >= S_TX && !s->eof && s->head - s->tail < s->W;
 }
 
 /* Read standard input into the ring, as much as it and the window take. */
 static void
-s_input(struct np *np)
+s_input(struct np *np, uint64_t now)
 {
-	size_t at = (size_t)(S.head % S.W), room;
+	struct r1server *s = np->rs;
+	size_t at = (size_t)(s->head % s->W), room;
 	ssize_t r;
 	int i, e;
 
-	room = S.W - at;
-	if (S.W - (S.head - S.tail) < room)
-		room = (size_t)(S.W - (S.head - S.tail));
+	(void)now;
+	room = s->W - at;
+	if (s->W - (s->head - s->tail) < room)
+		room = (size_t)(s->W - (s->head - s->tail));
 	/* Not the whole window at once: sending starts at the first chunk. */
 	if (room > IN_CHUNK)
 		room = IN_CHUNK;
-	r = read(STDIN_FILENO, S.ring + at, room);
+	r = np->io->read(np->io->ctx, s->ring + at, room);
 	if (r == -1 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (r == -1) {
 		e = errno;
 		for (i = 0; i < ABORT_COPIES; i++)
-			send_error(np->net.fd, &np->net.dst, S.session,
-			    R1E_INTERNAL, (uint32_t)e);
+			s_senderr(np, &np->net.dst, NPE_INTERNAL, (uint32_t)e);
 		np_fail(np, "stdin: %s", strerror(e));
 		return;
 	}
 	if (r == 0)
-		S.eof = 1;
-	S.head += (uint64_t)r;
+		s->eof = 1;
+	s->head += (uint64_t)r;
 }
 
 static void
-s_interrupt(struct np *np, int sig)
+s_interrupt(struct np *np, int sig, uint64_t now)
 {
+	struct r1server *s = np->rs;
+	struct r1client *c;
 	unsigned i;
 	int k;
 
+	(void)now;
 	for (k = 0; k < ABORT_COPIES; k++)
-		send_error(np->net.fd, &np->net.dst, S.session,
-		    R1E_ABORT, 0);
-	for (i = 0; i < S.ncl; i++)
-		if (S.cl[i].alive)
-			send_error(np->net.fd, &S.cl[i].addr, S.session,
-			    R1E_ABORT, 0);
+		s_senderr(np, &np->net.dst, NPE_ABORT, 0);
+	for (i = 0; i < s->cl.n; i++) {
+		c = s_client(s, i);
+		if (c->m.alive)
+			s_senderr(np, &c->m.addr, NPE_ABORT, 0);
+	}
 	np_fail(np, "%s: transfer aborted, clients told to stop",
 	    strsignal(sig));
 }
 
 static void
-s_tally(struct np *np, struct tally *t)
+s_tally(const struct np *np, struct tally *t)
 {
-	t->bytes = np->done && np->status != 1 ? S.head : S.tail;
-	t->blocks = S.npkt;
-	t->repeats = S.nrtx;
-	t->npeers = S.ncl;
-	t->nalive = S.nalive;
+	const struct r1server *s = np->rs;
+
+	t->bytes = np->done && np->status != 1 ? s->head : s->tail;
+	t->blocks = s->npkt;
+	t->repeats = s->nrtx;
+	t->npeers = s->cl.n;
+	t->nalive = s->cl.nalive;
 }
 
 static void
-s_peer(struct np *np, unsigned i, struct peer *p)
+s_peer(const struct np *np, unsigned i, struct peer *p)
 {
-	const struct r1client *c = &S.cl[i];
+	const struct r1client *c = s_client(np->rs, i);
 
-	(void)np;
-	p->addr = c->addr;
-	p->bytes = c->bytes;
-	p->rtt = c->rtt.srtt;
-	p->why = c->why;
-	if (!c->alive)
-		p->result = PEER_DROPPED;
-	else
-		p->result = c->done ? PEER_DONE : PEER_ACTIVE;
+	member_peer(&c->m, c->done, p);
 }
 
 /* ---- client ---------------------------------------------------------- */
 
 static void
+k_start(struct np *np, uint64_t now)
+{
+	struct r1cli *k;
+
+	(void)now;
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		err(1, NULL);
+	k->phase = K_WAIT;
+	np->rs = k;
+}
+
+static void
+k_fini(struct np *np)
+{
+	struct r1cli *k = np->rs;
+
+	if (k == NULL)
+		return;
+	free(k->ring);
+	free(k->have);
+	free(k->blen);
+	free(k->dcrc);
+	free(k->nak_at);
+	free(k);
+	np->rs = NULL;
+}
+
+/* To the server, from the client's status socket. */
+static void
 k_send(struct np *np, const uint8_t *p, size_t n)
 {
-	net_send(np->net.ufd, p, n, &K.srv);
+	const struct r1cli *k = np->rs;
+
+	np->io->send(np->io->ctx, p, n, &k->srv);
 }
 
 static void
 k_small(struct np *np, uint8_t cmd)
 {
+	const struct r1cli *k = np->rs;
 	uint8_t p[R1_MIN];
 
-	hdr(p, cmd, K.session);
-	k_send(np, p, seal(p, 5));
+	k_send(np, p, r1_pack_small(p, cmd, k->session));
 }
 
 static void
 k_abort(struct np *np, uint32_t code, int eno)
 {
+	const struct r1cli *k = np->rs;
+	uint8_t p[R1_ERROR_LEN];
 	int i;
 
-	if (K.phase == K_WAIT)
+	if (k->phase == K_WAIT)
 		return;
 	for (i = 0; i < ABORT_COPIES; i++)
-		send_error(np->net.ufd, &K.srv, K.session, code,
-		    (uint32_t)eno);
+		k_send(np, p, r1_pack_error(p, k->session, code,
+		    (uint32_t)eno));
+}
+
+/*
+ * Waiting for a server: the first seeking one we may answer (from the
+ * status port, of our label, with a window we can take) is locked.
+ * Returns 0 when the packet is to be dealt with further, else -1.
+ */
+static int
+k_wait(struct np *np, const struct r1pkt *k, int ok,
+    const struct sockaddr_in *from)
+{
+	const struct r1ping *g = &k->u.ping;
+	const char *lab = np->o->label;
+
+	if (!ok || ntohs(from->sin_port) != np->net.sport ||
+	    k->cmd != R1_PING || g->block == 0 || g->block > MAX_BLOCK1 ||
+	    g->window % g->block != 0 || g->window / g->block < 2 ||
+	    g->window / g->block > MAX_WBLOCKS || g->window > MAX_WINDOW) {
+		np->foreign++;
+		return -1;
+	}
+	if (lab != NULL && (g->llen != strlen(lab) ||
+	    memcmp(g->label, lab, g->llen) != 0)) {
+		np->foreign++;
+		return -1;
+	}
+	if (!(g->flags & PF_SEEK)) {
+		np_fail(np, "a transfer from %s (session %08x) is already "
+		    "under way; this client missed its start", addrstr(from),
+		    k->session);
+		return -1;
+	}
+	k_lock(np, g, from, k->session);
+	return 0;
 }
 
 /* The first seeking server we may answer: take its parameters. */
 static void
-k_lock(struct np *np, const uint8_t *p,
-    const struct sockaddr_in *from)
+k_lock(struct np *np, const struct r1ping *g,
+    const struct sockaddr_in *from, uint32_t session)
 {
-	size_t llen = p[34];
+	struct r1cli *k = np->rs;
 
-	K.srv = *from;
-	K.session = get32(p + 1);
-	K.B = get32(p + 26);
-	K.W = get32(p + 30);
-	K.nblk = K.W / K.B;
-	K.opB = crc32_combine_gen((z_off_t)K.B);
-	if ((K.ring = malloc(K.W)) == NULL ||
-	    (K.have = calloc(K.nblk, 1)) == NULL ||
-	    (K.blen = calloc(K.nblk, sizeof(*K.blen))) == NULL ||
-	    (K.dcrc = calloc(K.nblk, sizeof(*K.dcrc))) == NULL ||
-	    (K.nak_at = calloc(K.nblk, sizeof(*K.nak_at))) == NULL)
+	k->srv = *from;
+	k->session = session;
+	k->B = g->block;
+	k->W = g->window;
+	k->nblk = k->W / k->B;
+	crc_join_init(&k->join, k->B);
+	if ((k->ring = malloc(k->W)) == NULL ||
+	    (k->have = calloc(k->nblk, 1)) == NULL ||
+	    (k->blen = calloc(k->nblk, sizeof(*k->blen))) == NULL ||
+	    (k->dcrc = calloc(k->nblk, sizeof(*k->dcrc))) == NULL ||
+	    (k->nak_at = calloc(k->nblk, sizeof(*k->nak_at))) == NULL)
 		err(1, NULL);
-	K.phase = K_SEEK;
+	k->phase = K_SEEK;
 	info(np, "answering server %s, session %08x%s%.*s",
-	    addrstr(from), K.session, llen ? ", label " : "", (int)llen,
-	    (const char *)p + 35);
+	    addrstr(from), k->session, g->llen ? ", label " : "",
+	    (int)g->llen, (const char *)g->label);
 }
 
 /*
@@ -1116,42 +1224,40 @@ k_lock(struct np *np, const uint8_t *p,
  * whether the packet was intact.
  */
 static int
-k_data(struct np *np, const uint8_t *p, size_t n)
+k_data(struct np *np, const struct r1data *d, const uint8_t *p, size_t n)
 {
-	uint64_t off = get64(p + 5);
-	size_t len = n - R1_DATA_HDR - 4, slot;
-	uint32_t dcrc, hcrc, pcrc;
+	struct r1cli *k = np->rs;
+	size_t len = d->len, slot;
+	uint32_t dcrc;
 	uint8_t *at;
 
-	if (off % K.B != 0 || len > K.B) {
-		if (!intact(p, n))
+	if (d->off % k->B != 0 || len > k->B) {
+		if (!r1_intact(p, n))
 			return 0;
 		np->junk++;		/* intact, but no block */
 		return 1;
 	}
-	slot = (size_t)(off / K.B % K.nblk);
-	if (off < K.ack || off > k_limit() - len || K.have[slot])
-		return intact(p, n);	/* had it, or beyond the window */
-	at = K.ring + slot * K.B;
-	memcpy(at, p + R1_DATA_HDR, len);
+	slot = (size_t)(d->off / k->B % k->nblk);
+	if (d->off < k->ack || d->off > k_limit(k) - len || k->have[slot])
+		return r1_intact(p, n);	/* had it, or beyond the window */
+	at = k->ring + slot * k->B;
+	memcpy(at, d->data, len);
 	dcrc = np_crc32(at, len);
-	hcrc = np_crc32(p, R1_DATA_HDR);
-	pcrc = join(hcrc, dcrc, len, K.B, K.opB);
-	if (pcrc != get32(p + n - 4))
+	if (r1_data_crc(&k->join, k->session, d->off, dcrc, len) != d->crc)
 		return 0;
-	if (K.eot && off + len > K.total) {
+	if (k->eot && d->off + len > k->total) {
 		np->junk++;		/* intact, but past the end */
 		return 1;
 	}
-	K.have[slot] = 1;
-	K.blen[slot] = (uint32_t)len;
-	K.dcrc[slot] = dcrc;
-	K.rcvd++;
-	if (off > K.hi)
-		K.gaps = 1;	/* what lies between was lost: ask at once */
-	if (off + len > K.hi)
-		K.hi = off + len;
-	k_advance();
+	k->have[slot] = 1;
+	k->blen[slot] = (uint32_t)len;
+	k->dcrc[slot] = dcrc;
+	k->rcvd++;
+	if (d->off > k->hi)
+		k->gaps = 1;	/* what lies between was lost: ask at once */
+	if (d->off + len > k->hi)
+		k->hi = d->off + len;
+	k_advance(k);
 	return 1;
 }
 
@@ -1160,9 +1266,9 @@ k_data(struct np *np, const uint8_t *p, size_t n)
  * be on a block boundary, and that block's slot is not free yet.
  */
 static uint64_t
-k_limit(void)
+k_limit(const struct r1cli *k)
 {
-	return K.wr - K.wr % K.B + K.W;
+	return k->wr - k->wr % k->B + k->W;
 }
 
 /*
@@ -1170,20 +1276,20 @@ k_limit(void)
  * with it, block by block, in the stream's order.
  */
 static void
-k_advance(void)
+k_advance(struct r1cli *k)
 {
 	size_t slot, len;
 
 	for (;;) {
-		slot = (size_t)(K.ack / K.B % K.nblk);
-		if (!K.have[slot])
+		slot = (size_t)(k->ack / k->B % k->nblk);
+		if (!k->have[slot])
 			break;
-		len = K.blen[slot];
-		K.scrc = join(K.scrc, K.dcrc[slot], len, K.B, K.opB);
-		K.have[slot] = 0;
-		K.nak_at[slot] = 0;
-		K.ack += len;
-		if (len < K.B)
+		len = k->blen[slot];
+		k->scrc = crc_join(&k->join, k->scrc, k->dcrc[slot], len);
+		k->have[slot] = 0;
+		k->nak_at[slot] = 0;
+		k->ack += len;
+		if (len < k->B)
 			break;
 	}
 }
@@ -1195,272 +1301,289 @@ k_advance(void)
 static void
 k_output(struct np *np, uint64_t now)
 {
+	struct r1cli *k = np->rs;
 	size_t at, len;
 	int e;
 
-	if (K.ack - K.wr < OUT_CHUNK && !K.eot && now - K.wrote_at < OUT_WAIT)
+	if (k->ack - k->wr < OUT_CHUNK && !k->eot &&
+	    now - k->wrote_at < OUT_WAIT)
 		return;
-	K.wrote_at = now;
+	k->wrote_at = now;
 	/* One piece per turn of the loop: a slow reader does not stop
 	 * the status reports. */
-	if (K.wr < K.ack) {
-		at = (size_t)(K.wr % K.W);
-		len = K.ack - K.wr < K.W - at ? (size_t)(K.ack - K.wr) :
-		    K.W - at;
+	if (k->wr < k->ack) {
+		at = (size_t)(k->wr % k->W);
+		len = k->ack - k->wr < k->W - at ? (size_t)(k->ack - k->wr) :
+		    k->W - at;
 		if (len > OUT_PIECE)
 			len = OUT_PIECE;
-		if ((e = out_direct(K.ring + at, len)) != 0) {
-			k_abort(np, R1E_INTERNAL, e);
+		if ((e = np->io->write(np->io->ctx, k->ring + at, len)) != 0) {
+			k_abort(np, NPE_INTERNAL, e);
 			np_fail(np, "stdout: %s", strerror(e));
 			return;
 		}
-		K.wr += len;
-		np->bytes = K.wr;
+		k->wr += len;
+		np->bytes = k->wr;
 	}
+}
+
+/*
+ * The missing ranges from ack on, each block asked for again only after
+ * the retry time; returns how many (at most MAX_RANGES).
+ */
+static unsigned
+k_naks(struct r1cli *k, struct r1range *r, uint64_t now)
+{
+	uint64_t o, end, start = 0, retry;
+	unsigned nr = 0;
+	size_t slot;
+	int open = 0;
+
+	retry = 2 * k->rtt > NAK_MIN ? 2 * k->rtt : NAK_MIN;
+	end = k->hi;
+	if (k->eot && k->total > end)
+		end = k->total;
+	if (end > k_limit(k))
+		end = k_limit(k);
+	for (o = k->ack; o < end && nr < MAX_RANGES; o += k->B) {
+		slot = (size_t)(o / k->B % k->nblk);
+		if (!k->have[slot] && (k->nak_at[slot] == 0 ||
+		    now - k->nak_at[slot] >= retry)) {
+			if (k->nak_at[slot] == 0)
+				k->missed++;
+			k->nak_at[slot] = now;
+			if (!open)
+				start = o, open = 1;
+			continue;
+		}
+		if (open) {
+			r[nr].off = start;
+			r[nr++].len = (uint32_t)(o - start);
+			open = 0;
+		}
+	}
+	if (open && nr < MAX_RANGES) {
+		/* The last range ends with the stream, not a block later. */
+		r[nr].off = start;
+		r[nr++].len = (uint32_t)((o < end ? o : end) - start);
+	}
+	return nr;
 }
 
 /* Progress, room, counters and the missing ranges. */
 static void
 k_status(struct np *np, uint64_t now)
 {
+	struct r1cli *k = np->rs;
 	uint8_t p[R1_STATUS_MIN + 12 * MAX_RANGES];
-	uint64_t o, end, start = 0, retry;
-	unsigned nr = 0;
-	size_t slot;
-	int open = 0;
+	struct r1status st;
 
-	retry = 2 * K.rtt > NAK_MIN ? 2 * K.rtt : NAK_MIN;
-	end = K.hi;
-	if (K.eot && K.total > end)
-		end = K.total;
-	if (end > k_limit())
-		end = k_limit();
-	for (o = K.ack; o < end && nr < MAX_RANGES; o += K.B) {
-		slot = (size_t)(o / K.B % K.nblk);
-		if (!K.have[slot] && (K.nak_at[slot] == 0 ||
-		    now - K.nak_at[slot] >= retry)) {
-			if (K.nak_at[slot] == 0)
-				K.missed++;
-			K.nak_at[slot] = now;
-			if (!open)
-				start = o, open = 1;
-			continue;
-		}
-		if (open) {
-			put64(p + 31 + 12 * nr, start);
-			put32(p + 39 + 12 * nr, (uint32_t)(o - start));
-			nr++;
-			open = 0;
-		}
-	}
-	if (open && nr < MAX_RANGES) {
-		/* The last range ends with the stream, not a block later. */
-		put64(p + 31 + 12 * nr, start);
-		put32(p + 39 + 12 * nr, (uint32_t)((o < end ? o : end) -
-		    start));
-		nr++;
-	}
-	hdr(p, R1_STATUS, K.session);
-	put64(p + 5, K.ack);
-	put64(p + 13, k_limit());
-	put32(p + 21, K.rcvd);
-	put32(p + 25, K.missed);
-	put16(p + 29, (uint16_t)nr);
-	k_send(np, p, seal(p, 31 + 12 * nr));
-	K.next_status = now + STATUS_EVERY;
-	K.status_room = k_limit();
-	K.gaps = 0;
+	st.nranges = k_naks(k, st.range, now);
+	st.ack = k->ack;
+	st.room = k_limit(k);
+	st.rcvd = k->rcvd;
+	st.missed = k->missed;
+	k_send(np, p, r1_pack_status(p, k->session, &st));
+	k->next_status = now + STATUS_EVERY;
+	k->status_room = k_limit(k);
+	k->gaps = 0;
 }
 
 static void
 k_done(struct np *np, int result)
 {
+	const struct r1cli *k = np->rs;
 	uint8_t p[R1_DONE_LEN];
 
-	hdr(p, R1_DONE, K.session);
-	put32(p + 5, (uint32_t)result);
-	k_send(np, p, seal(p, 9));
+	k_send(np, p, r1_pack_done(p, k->session, (uint32_t)result));
 }
 
 /* All of it here?  Check the whole stream, say so, wait for R1_BYE. */
 static void
 k_check_end(struct np *np, uint64_t now)
 {
+	struct r1cli *k = np->rs;
 	int e;
 
-	if (!K.eot || K.ack < K.total || K.wr < K.total)
+	if (!k->eot || k->ack < k->total || k->wr < k->total)
 		return;
-	if (K.phase != K_END) {
-		K.phase = K_END;
-		K.result = K.scrc == K.want_crc && K.ack == K.total ?
+	if (k->phase != K_END) {
+		k->phase = K_END;
+		k->result = k->scrc == k->want_crc && k->ack == k->total ?
 		    DONE_OK : DONE_BADCRC;
-		if (K.result == DONE_OK && (e = out_close()) != 0) {
-			k_abort(np, R1E_INTERNAL, e);
+		if (k->result == DONE_OK &&
+		    (e = np->io->close(np->io->ctx)) != 0) {
+			k_abort(np, NPE_INTERNAL, e);
 			np_fail(np, "stdout: %s", strerror(e));
 			return;
 		}
-		if (K.result == DONE_OK)
+		if (k->result == DONE_OK)
 			debug(np, "the stream's CRC %08x matches the server's",
-			    K.scrc);
+			    k->scrc);
 		np->ended = now;
 	}
-	k_done(np, K.result);
-	K.done_at = now;
-	if (K.result != DONE_OK)
+	k_done(np, k->result);
+	k->done_at = now;
+	if (k->result != DONE_OK)
 		np_fail(np, "the stream's CRC is %08x, the server's %08x: "
-		    "the output is damaged", K.scrc, K.want_crc);
+		    "the output is damaged", k->scrc, k->want_crc);
+}
+
+/* From the server's port while we wait: a Rev. 0 server?  Named once. */
+static int
+k_rev0(struct np *np, const uint8_t *p, size_t n,
+    const struct sockaddr_in *from)
+{
+	struct r1cli *k = np->rs;
+	struct r0pkt r0;
+
+	if (k->phase != K_WAIT || ntohs(from->sin_port) != np->net.sport)
+		return 0;
+	(void)r0_unpack(p, n, &r0);	/* its command, well-formed or not */
+	if (r0.cmd < CM_PING || r0.cmd > CM_ACK_PLZ)
+		return 0;
+	if (!k->warned)
+		info(np, "server %s speaks Rev. 0: use -0", addrstr(from));
+	k->warned = 1;
+	return 1;
+}
+
+/* Answer with the stamp; a stream further than we saw: a lost tail. */
+static void
+k_ping(struct np *np, const struct r1ping *g)
+{
+	struct r1cli *k = np->rs;
+	uint8_t q[R1_PONG_LEN];
+
+	k->rtt = g->rtt;
+	if (k->phase == K_TX && g->next > k->hi && g->next <= k_limit(k)) {
+		k->hi = g->next;
+		k->gaps = 1;
+	}
+	k_send(np, q, r1_pack_pong(q, k->session, g->stamp));
 }
 
 static void
-k_packet(struct np *np, int fd, const uint8_t *p, size_t n,
+k_init(struct np *np, uint64_t now)
+{
+	struct r1cli *k = np->rs;
+
+	if (k->phase == K_SEEK) {
+		k->phase = K_TX;
+		np->began = now;
+		k->next_status = now + STATUS_EVERY;
+		k->status_room = k->W;
+	}
+	if (k->phase == K_TX)
+		k_small(np, R1_READY);
+}
+
+static void
+k_eot(struct np *np, const struct r1eot *e, const struct sockaddr_in *from)
+{
+	struct r1cli *k = np->rs;
+
+	if (k->phase == K_SEEK)
+		return;
+	if (!k->eot) {
+		k->eot = 1;
+		k->total = e->length;
+		k->want_crc = e->scrc;
+		if (k->total < k->ack || (k->total > k->hi &&
+		    k->hi % k->B != 0)) {
+			k_done(np, DONE_BADCRC);
+			np_fail(np, "server %s ends the stream at %llu bytes, "
+			    "but %llu arrived", addrstr(from),
+			    (unsigned long long)k->total,
+			    (unsigned long long)k->hi);
+			return;
+		}
+		k->gaps = 1;
+	}
+	if (k->phase == K_END)
+		k->done_at = 0;	/* answer again */
+}
+
+static void
+k_bye(struct np *np)
+{
+	const struct r1cli *k = np->rs;
+
+	if (k->phase == K_END)
+		np->done = 1;
+}
+
+static void
+k_error(struct np *np, const struct r1error *e,
     const struct sockaddr_in *from)
 {
-	uint64_t now = now_us();
-	const char *lab = np->o->label;
-	uint8_t q[R1_PONG_LEN];
-	uint32_t code;
-	int data;
+	const struct r1cli *k = np->rs;
 
-	(void)fd;
-	if (n >= 1 && p[0] >= CM_PING && p[0] <= CM_ACK_PLZ &&
-	    K.phase == K_WAIT && ntohs(from->sin_port) == np->net.sport) {
-		if (!K.warned)
-			info(np, "server %s speaks Rev. 0: use -0",
-			    addrstr(from));
-		K.warned = 1;
+	if (e->code == NPE_DROPPED && k->phase == K_END &&
+	    k->result == DONE_OK) {
+		np_fail(np, "server %s dropped this client: the stream "
+		    "arrived whole (CRC %08x), but too late to count",
+		    addrstr(from), k->scrc);
+		return;
+	}
+	if (k->phase == K_END && k->result == DONE_OK) {
+		np->done = 1;	/* we have it all, checked */
+		return;
+	}
+	server_error(np, from, e->code, e->eno, k->wr);
+}
+
+/*
+ * A datagram at the client.  A Rev. 0 server is named once; damaged
+ * packets are junk; while waiting, a server to answer is looked for;
+ * then anything not of our server and session is foreign.  Data is
+ * checked where it lands (k_data), the rest by one handler each.
+ */
+static void
+k_packet(struct np *np, const uint8_t *p, size_t n,
+    const struct sockaddr_in *from, uint64_t now)
+{
+	struct r1cli *k = np->rs;
+	struct r1pkt pk;
+	int ok, data;
+
+	ok = r1_unpack(p, n, &pk) == 0;
+	if (!ok && k_rev0(np, p, n, from)) {
 		np->foreign++;
 		return;
 	}
 	/* Data is checked where it lands: see k_data(). */
-	data = K.phase == K_TX && n > R1_DATA_HDR + 4 && p[0] == R1_DATA;
-	if (!data && !intact(p, n)) {
-		np->junk++;
+	data = ok && pk.cmd == R1_DATA && k->phase == K_TX;
+	if (!data && !(ok && pk.cmd != R1_DATA) && !r1_intact(p, n))
+		goto junk;
+	if (k->phase == K_WAIT && k_wait(np, &pk, ok, from) == -1)
 		return;
-	}
-	if (K.phase == K_WAIT) {
-		if (ntohs(from->sin_port) != np->net.sport ||
-		    p[0] != R1_PING || n < R1_PING_MIN ||
-		    n != R1_PING_MIN + (size_t)p[34] || get32(p + 26) == 0 ||
-		    get32(p + 26) > MAX_BLOCK1 ||
-		    get32(p + 30) % get32(p + 26) != 0 ||
-		    get32(p + 30) / get32(p + 26) < 2 ||
-		    get32(p + 30) / get32(p + 26) > MAX_WBLOCKS ||
-		    get32(p + 30) > MAX_WINDOW) {
-			np->foreign++;
-			return;
-		}
-		if (lab != NULL && (p[34] != strlen(lab) ||
-		    memcmp(p + 35, lab, p[34]) != 0)) {
-			np->foreign++;
-			return;
-		}
-		if (!(p[5] & PF_SEEK)) {
-			np_fail(np, "a transfer from %s (session %08x) is "
-			    "already under way; this client missed its "
-			    "start", addrstr(from), get32(p + 1));
-			return;
-		}
-		k_lock(np, p, from);
-	}
-	if (!sameaddr(from, &K.srv) || get32(p + 1) != K.session) {
+	if (!sameaddr(from, &k->srv) || pk.session != k->session) {
 		np->foreign++;
 		return;
 	}
-	if (data && !k_data(np, p, n)) {
-		np->junk++;
-		return;
-	}
-	K.heard = now;
-	switch (p[0]) {
+	if (data && !k_data(np, &pk.u.data, p, n))
+		goto junk;
+	k->heard = now;		/* ours, and sealed: a sign of life */
+	if (!ok)
+		goto junk;
+	switch (pk.cmd) {
 	case R1_PING:
-		if (n < R1_PING_MIN || n != R1_PING_MIN + (size_t)p[34])
-			goto junk;
-		K.rtt = get32(p + 22);
-		if (K.phase == K_TX && get64(p + 14) > K.hi &&
-		    get64(p + 14) <= k_limit()) {
-			/* The stream is further than we saw: a lost tail. */
-			K.hi = get64(p + 14);
-			K.gaps = 1;
-		}
-		hdr(q, R1_PONG, K.session);
-		memcpy(q + 5, p + 6, 8);
-		k_send(np, q, seal(q, 13));
+		k_ping(np, &pk.u.ping);
 		break;
 	case R1_INIT:
-		if (n != R1_MIN)
-			goto junk;
-		if (K.phase == K_SEEK) {
-			K.phase = K_TX;
-			np->began = now;
-			K.next_status = now + STATUS_EVERY;
-			K.status_room = K.W;
-		}
-		if (K.phase == K_TX)
-			k_small(np, R1_READY);
+		k_init(np, now);
 		break;
 	case R1_DATA:
-		if (n <= R1_DATA_HDR + 4)
-			goto junk;
 		break;			/* in K_TX, taken above */
 	case R1_EOT:
-		if (n != R1_EOT_LEN)
-			goto junk;
-		if (K.phase == K_SEEK)
-			break;
-		if (!K.eot) {
-			K.eot = 1;
-			K.total = get64(p + 5);
-			K.want_crc = get32(p + 13);
-			if (K.total < K.ack || (K.total > K.hi &&
-			    K.hi % K.B != 0)) {
-				k_done(np, DONE_BADCRC);
-				np_fail(np, "server %s ends the stream at %llu "
-				    "bytes, but %llu arrived",
-				    addrstr(from),
-				    (unsigned long long)K.total,
-				    (unsigned long long)K.hi);
-				return;
-			}
-			K.gaps = 1;
-		}
-		if (K.phase == K_END)
-			K.done_at = 0;	/* answer again */
+		k_eot(np, &pk.u.eot, from);
 		break;
 	case R1_BYE:
-		if (n != R1_MIN)
-			goto junk;
-		if (K.phase == K_END)
-			np->done = 1;
+		k_bye(np);
 		break;
 	case R1_ERROR:
-		if (n != R1_ERROR_LEN)
-			goto junk;
-		code = get32(p + 5);
-		if (code == R1E_DROPPED && K.phase == K_END &&
-		    K.result == DONE_OK) {
-			np_fail(np, "server %s dropped this client: the stream "
-			    "arrived whole (CRC %08x), but too late to count",
-			    addrstr(from), K.scrc);
-			break;
-		}
-		if (K.phase == K_END && K.result == DONE_OK) {
-			np->done = 1;	/* we have it all, checked */
-			break;
-		}
-		if (code == R1E_REFUSED)
-			np_fail(np, "server %s refused this client: its "
-			    "transfer had already started", addrstr(from));
-		else if (code == R1E_DROPPED)
-			np_fail(np, "server %s dropped this client; the stream "
-			    "is incomplete (%llu bytes written)",
-			    addrstr(from), (unsigned long long)K.wr);
-		else if (code == R1E_INTERNAL)
-			np_fail(np, "server %s failed (%s); the stream is "
-			    "incomplete", addrstr(from),
-			    strerror((int)get32(p + 9)));
-		else
-			np_fail(np, "server %s aborted the transfer; the "
-			    "stream is incomplete", addrstr(from));
+		k_error(np, &pk.u.error, from);
 		break;
 	default:
 		goto junk;
@@ -1473,79 +1596,86 @@ junk:
 static void
 k_timer(struct np *np, uint64_t now)
 {
-	if (K.phase == K_WAIT)
+	struct r1cli *k = np->rs;
+
+	if (k->phase == K_WAIT)
 		return;
-	if (K.phase == K_TX) {
+	if (k->phase == K_TX) {
 		k_output(np, now);
 		if (np->done)
 			return;
-		if (K.gaps || now >= K.next_status ||
-		    k_limit() >= K.status_room + K.W / 4)
+		if (k->gaps || now >= k->next_status ||
+		    k_limit(k) >= k->status_room + k->W / 4)
 			k_status(np, now);
 		k_check_end(np, now);
 		if (np->done)
 			return;
-	} else if (K.phase == K_END && now - K.done_at >= DONE_EVERY)
+	} else if (k->phase == K_END && now - k->done_at >= DONE_EVERY)
 		k_check_end(np, now);
 	if (np->done)
 		return;
-	if (now - K.heard >= secs(np->o->timeout)) {
-		if (K.phase == K_END) {
+	if (now - k->heard >= secs(np->o->timeout)) {
+		if (k->phase == K_END) {
 			/* All written and checked; the BYE got lost. */
 			np->done = 1;
 			return;
 		}
-		(void)out_close();
+		(void)np->io->close(np->io->ctx);
 		np_fail(np, "server %s silent for %u s; the stream is "
-		    "incomplete (%llu bytes written)", addrstr(&K.srv),
-		    np->o->timeout, (unsigned long long)K.wr);
+		    "incomplete (%llu bytes written)", addrstr(&k->srv),
+		    np->o->timeout, (unsigned long long)k->wr);
 	}
 }
 
 static uint64_t
-k_deadline(struct np *np)
+k_deadline(const struct np *np, uint64_t now)
 {
-	uint64_t d = now_us() + TICK, t;
+	const struct r1cli *k = np->rs;
+	uint64_t d = now + TICK, t;
 
-	(void)np;
-	if (K.phase == K_WAIT)
+	if (k->phase == K_WAIT)
 		return d + SEC;
-	if (K.ack - K.wr >= OUT_CHUNK || (K.eot && K.wr < K.ack))
-		return now_us();	/* more to write at once */
-	if (K.phase == K_TX && K.next_status < d)
-		d = K.next_status;
-	t = K.heard + secs(np->o->timeout);
+	if (k->ack - k->wr >= OUT_CHUNK || (k->eot && k->wr < k->ack))
+		return now;	/* more to write at once */
+	if (k->phase == K_TX && k->next_status < d)
+		d = k->next_status;
+	t = k->heard + secs(np->o->timeout);
 	return t < d ? t : d;
 }
 
 static void
-k_interrupt(struct np *np, int sig)
+k_interrupt(struct np *np, int sig, uint64_t now)
 {
-	if (K.phase == K_END && K.result == DONE_OK) {
+	const struct r1cli *k = np->rs;
+
+	(void)now;
+	if (k->phase == K_END && k->result == DONE_OK) {
 		np->done = 1;		/* all of it is written and checked */
 		return;
 	}
-	k_abort(np, R1E_ABORT, 0);
-	(void)out_close();
+	k_abort(np, NPE_ABORT, 0);
+	(void)np->io->close(np->io->ctx);
 	np_fail(np, "%s: transfer aborted", strsignal(sig));
 }
 
 static void
-k_tally(struct np *np, struct tally *t)
+k_tally(const struct np *np, struct tally *t)
 {
-	(void)np;
-	t->bytes = K.wr;
-	t->npeers = K.phase != K_WAIT;
+	const struct r1cli *k = np->rs;
+
+	t->bytes = k->wr;
+	t->npeers = k->phase != K_WAIT;
 	t->nalive = t->npeers;
 }
 
 static void
-k_peer(struct np *np, unsigned i, struct peer *p)
+k_peer(const struct np *np, unsigned i, struct peer *p)
 {
-	(void)np;
+	const struct r1cli *k = np->rs;
+
 	(void)i;
-	p->addr = K.srv;
-	p->bytes = K.wr;
-	p->result = K.phase == K_END && K.result == DONE_OK ? PEER_DONE :
+	p->addr = k->srv;
+	p->bytes = k->wr;
+	p->result = k->phase == K_END && k->result == DONE_OK ? PEER_DONE :
 	    PEER_ACTIVE;
 }

@@ -10,9 +10,14 @@
 # measured side by side in one run: on a shared machine only the ratios
 # mean much.
 #
-#   bench/bench.sh [-q] [-r runs]
+#   bench/bench.sh [-q] [-r runs] [-S]
 #
 #   -q       a short run (64 MiB, no 5 GiB case)
+#   -S       instead of the cases below, the simulator beside the LAN:
+#            1, 4 and 16 clients behind 100 Mbit/s switch ports, the
+#            server's port 1 Gbit/s, 0% and 1% loss at each client;
+#            netpipe on the LAN and tests/sim/sim with the same model,
+#            medians of the runs (tests/sim/README has the table)
 #   -r runs  run each case this many times (default 3, 1 with -q) and
 #            show the run of median goodput: the machine is shared and
 #            one run can be caught by a neighbour's burst of work
@@ -31,12 +36,14 @@ LINK=1000000000			# bit/s of the shaped link
 PFX=npb$$
 NET=10.231.77
 QUICK=0
+SIMCMP=0
 RUNS=
-while getopts qr: o; do
+while getopts qr:S o; do
 	case $o in
 	q) QUICK=1 SIZE=$((64 * 1024 * 1024)) SIZE0=$((8 * 1024 * 1024)) ;;
 	r) RUNS=$OPTARG ;;
-	*) echo "usage: bench/bench.sh [-q] [-r runs]" >&2; exit 2 ;;
+	S) SIMCMP=1 ;;
+	*) echo "usage: bench/bench.sh [-q] [-r runs] [-S]" >&2; exit 2 ;;
 	esac
 done
 [ -z "$RUNS" ] && { [ $QUICK = 1 ] && RUNS=1 || RUNS=3; }
@@ -105,11 +112,12 @@ shape() {	# shape on|off: a 1 Gbit/s link on the server's port
 	return 0
 }
 
-shapec() {	# shapec on|off: 1 Gbit/s switch ports towards the clients
+shapec() {	# shapec on|off [RATE]: switch ports towards the clients,
+		# 1 Gbit/s unless RATE (tc's units) says otherwise
 	for i in $(seq 1 $NCL); do
 		tc -n $PFX-br qdisc del dev pc$i root 2>/dev/null
 		[ "$1" = on ] && tc -n $PFX-br qdisc add dev pc$i root tbf \
-		    rate 1gbit burst 256kb latency 20ms
+		    rate "${2:-1gbit}" burst 256kb latency 20ms
 	done
 	return 0
 }
@@ -231,6 +239,52 @@ ratio() {	# ratio LABEL: netpipe's goodput over udpcast's
 		printf "%-22s netpipe/udpcast = %.2f%s\n", l, a / b, note
 	}' "$W/table"
 }
+
+# simrun N LOSS%: the simulator on the model of the LAN's case, RUNS
+# seeds; prints the median's goodput % of the link and repeat %.
+simrun() {
+	for r in $(seq 1 "$RUNS"); do
+		"$TOP/tests/sim/sim" -n "$1" --loss "$2" --port-rate 100M \
+		    --port-queue 512k --server-rate 1G --server-queue 512k \
+		    --size "$SIMSIZE" --seed "$r" | tail -n 1 |
+		    jq -r '"\(.goodput_pct) \(.repeat_pct) \(.intact)"'
+	done | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
+}
+
+# -S: the simulator beside the LAN, case by case.  A tbf queue holds
+# rate * latency + burst: 250 kB + 256 KiB at 100 Mbit/s, the model's
+# --port-queue 512k.
+simcmp() {
+	SIMSIZE=$((32 * 1024 * 1024))
+	[ -x "$TOP/tests/sim/sim" ] || die "build the simulator first (make sim)"
+	command -v jq >/dev/null || die "needs jq"
+	head -c "$SIMSIZE" /dev/urandom >"$W/data"
+	lan 16
+	: >"$W/table"
+	SHAPED=1 LINK=100000000
+	shape on; shapec on 100mbit
+	for l in 0 10; do
+		loss $l
+		for n in 1 4 16; do
+			label="100M ports, $n cl, $((l / 10))%"
+			runm netpipe "$n" "$W/data" "$label"
+			lanrow=$(tail -n 1 "$W/table")
+			set -- $(simrun "$n" "$((l / 10))%")
+			printf '%-22s LAN %6s%% %6s%%   sim %6.1f%% %6.2f%% %s/%s\n' \
+			    "$label" "$(echo "$lanrow" | awk '{ print $(NF - 6) }')" \
+			    "$(echo "$lanrow" | awk '{ print $(NF - 1) }')" \
+			    "$1" "$2" "$3" "$n" >>"$W/cmp"
+		done
+	done
+	echo "case                   LAN goodput, repeats   sim goodput, repeats, intact"
+	cat "$W/cmp"
+	echo "runs: $RUNS a case (LAN: the run of median goodput; sim: seeds 1..$RUNS, median)"
+}
+
+if [ $SIMCMP = 1 ]; then
+	simcmp
+	exit 0
+fi
 
 head -c "$SIZE" /dev/urandom >"$W/data"
 head -c "$SIZE0" "$W/data" >"$W/data0"

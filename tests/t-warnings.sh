@@ -1,8 +1,8 @@
 #!/bin/sh
 # The sources build without a warning under -Wall -Wextra (with -O2, which
-# finds more): netpipe's own, tests/junk.c, tests/shim.c, and the fuzz
-# harness (tests/fuzz, which compiles netpipe.c, rev0.c and rev1.c into
-# itself: a change there that breaks it shows here, without clang).
+# finds more): netpipe's own, the test helpers (tests/*.c), the simulator
+# (tests/sim) and the fuzz harness (tests/fuzz), which link the protocol
+# core: a change there that breaks them shows here, without clang.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -11,10 +11,11 @@ command -v "$CC" >/dev/null || skip "no C compiler ($CC)"
 : >"$T/warnings"
 # As the Makefile builds them: netpipe's sources with -D_GNU_SOURCE.
 for src in "$NETPIPE_TOP"/*.c "$NETPIPE_TOP"/tests/*.c \
-    "$NETPIPE_TOP"/tests/fuzz/*.c; do
+    "$NETPIPE_TOP"/tests/fuzz/*.c "$NETPIPE_TOP"/tests/sim/*.c; do
 	[ -f "$src" ] || continue
 	case $src in
-	*/tests/fuzz/*) def=-D_GNU_SOURCE ;;
+	*/tests/fuzz/* | */tests/sim/* | */tests/codec.c | */tests/rate.c)
+		def=-D_GNU_SOURCE ;;
 	*/tests/*) def= ;;
 	*) def=-D_GNU_SOURCE ;;
 	esac

@@ -1,13 +1,16 @@
 /*
- * netpipe: tests/fuzz/fakenet.c: net.c's functions, without sockets.
+ * netpipe: tests/fuzz/fakenet.c: the harness's network, in memory.
  *
- * The fuzz harness links this in place of net.c.  Nothing is sent or
- * received: net_recvbatch() hands out the one datagram fuzz.c has put
- * in fz.dg, and net_send() and net_sendsegs() check what the role sends
- * (a malformed packet of its own is a bug: fz_bug) and remember the
- * session id and the last ping stamp, which fuzz.c writes into the
- * datagrams it fixes up.  addrstr() and sameaddr() live in
- * netpipe.c, which fuzz.c compiles in.
+ * No sockets.  fz_send() and fz_sendsegs() are the io's send and
+ * sendsegs: every datagram the role sends must be one that wire.c's
+ * unpacker takes, of a command its side sends, in its session, to its
+ * group or to an address it has had a datagram from; anything else is a
+ * bug (fz_bug).  They
+ * remember the session id and a server's last ping stamp, which
+ * fz_fixup() writes into the datagrams the input asks to have fixed up,
+ * with the codec's pack functions; a fixed-up Rev. 1 packet is also
+ * packed again from what the unpacker made of it, and must come out the
+ * same bytes.
  *
  * Copyright (C) 2026 the netpipe authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -25,163 +28,242 @@
 #include "../../netpipe.h"
 #include "fuzz.h"
 
-static void	 sent(const uint8_t *, size_t);
-static void	 sent0(const uint8_t *, size_t);
-static void	 sent1(const uint8_t *, size_t);
+#define NSERVERS	4		/* sources a client sees */
+#define NCLIENTS	6		/* sources a server sees */
+#define MAX_UDP		65507		/* the largest UDP payload */
 
-void
-fz_net_reset(void)
+static int	 known(const struct fz *, const struct sockaddr_in *);
+static void	 sent(struct fz *, const uint8_t *, size_t);
+static void	 sent0(struct fz *, const uint8_t *, size_t);
+static void	 sent1(struct fz *, const uint8_t *, size_t);
+static size_t	 r1_repack(uint8_t *, const struct r1pkt *);
+static void	 fixup0(const struct fz *, uint8_t *, size_t);
+static void	 fixup1(const struct fz *, uint8_t *, size_t);
+
+/* What each side of each revision sends: 1 for a command byte. */
+static const uint8_t r0_server_cmds[256] = {
+	[CM_PING] = 1, [CM_SEQ_INIT] = 1, [CM_TX] = 1, [CM_ERROR] = 1,
+	[CM_EOT] = 1, [CM_ACK_PLZ] = 1
+};
+static const uint8_t r0_client_cmds[256] = {
+	[CM_PONG] = 1, [CM_READY] = 1, [CM_RXOK] = 1, [CM_RXERR] = 1,
+	[CM_ERROR] = 1, [CM_DONE] = 1
+};
+static const uint8_t r1_server_cmds[256] = {
+	[R1_PING] = 1, [R1_INIT] = 1, [R1_DATA] = 1, [R1_EOT] = 1,
+	[R1_ERROR] = 1, [R1_BYE] = 1
+};
+static const uint8_t r1_client_cmds[256] = {
+	[R1_PONG] = 1, [R1_READY] = 1, [R1_STATUS] = 1, [R1_DONE] = 1,
+	[R1_ERROR] = 1
+};
+
+/*
+ * The source of a datagram: a server hears client src % 6
+ * (10.0.0.10+k:50000+k); a client hears src % 4: 0 the server
+ * (10.0.0.1, the status port), 1 the same host from another port, 2
+ * another host from the status port, 3 another host and port.  Returns
+ * which of them, for fz.heard.
+ */
+unsigned
+fz_addr(const struct fz *f, unsigned src, struct sockaddr_in *a)
 {
-	fz.session = 0;
-	fz.session_known = 0;
-	fz.stamp_known = 0;
-	fz.sent = 0;
+	memset(a, 0, sizeof(*a));
+	a->sin_family = AF_INET;
+	if (f->server) {
+		src %= NCLIENTS;
+		a->sin_addr.s_addr = htonl(0x0a00000a + src);
+		a->sin_port = htons(50000 + src);
+	} else {
+		src %= NSERVERS;
+		a->sin_addr.s_addr = htonl(src & 2 ? 0x0a000042 : 0x0a000001);
+		a->sin_port = htons(src & 1 ? 40000 : DEF_PORT + 1);
+	}
+	return src;
 }
 
-void
-net_server(struct net *n, const struct opts *o)
+/* A role sends to its group or to a peer it has heard, no other. */
+static int
+known(const struct fz *f, const struct sockaddr_in *to)
 {
-	memset(n, 0, sizeof(*n));
-	n->fd = FZ_FD;
-	n->ufd = -1;
-	n->sport = o->port + 1;
-	snprintf(n->ifname, sizeof(n->ifname), "fz0");
-	n->ifwhy = "the fuzz harness's";
-	inet_pton(AF_INET, "10.0.0.1", &n->ifaddr);
-	n->dst.sin_family = AF_INET;
-	n->dst.sin_port = htons(o->port);
-	n->dst.sin_addr = o->group;
-}
+	struct sockaddr_in a;
+	unsigned i, n = f->server ? NCLIENTS : NSERVERS;
 
-void
-net_client(struct net *n, const struct opts *o)
-{
-	memset(n, 0, sizeof(*n));
-	n->fd = FZ_FD;
-	n->ufd = FZ_UFD;
-	n->sport = o->port + 1;
-	snprintf(n->ifname, sizeof(n->ifname), "fz0");
-	n->ifwhy = "the fuzz harness's";
-	inet_pton(AF_INET, "10.0.0.2", &n->ifaddr);
-}
-
-int
-net_recvbatch(int fd, struct rxbatch *b)
-{
-	if (fz.dg == NULL || fd != fz.dgfd)
+	if (to == NULL || to->sin_family != AF_INET)
 		return 0;
-	b->iov[0].iov_base = fz.dg;
-	b->iov[0].iov_len = fz.dglen;
-	b->len[0] = fz.dglen;
-	b->seg[0] = fz.dgseg;
-	b->from[0] = fz.dgfrom;
-	fz.dgfd = -1;		/* once; fuzz.c frees fz.dg later */
-	return 1;
+	if (f->server && sameaddr(to, &f->dst))
+		return 1;
+	for (i = 0; i < n; i++) {
+		fz_addr(f, i, &a);
+		if ((f->heard & 1u << i) && sameaddr(to, &a))
+			return 1;
+	}
+	return 0;
 }
 
+/* The io's send: one datagram. */
 void
-net_gro(int fd)
+fz_send(void *ctx, const void *buf, size_t len, const struct sockaddr_in *to)
 {
-	(void)fd;
+	struct fz *f = ctx;
+
+	if (!known(f, to))
+		fz_bug("sent %zu bytes to %s, never heard from", len,
+		    to != NULL ? addrstr(to) : "NULL");
+	sent(f, buf, len);
 }
 
+/* The io's sendsegs: a train of datagrams of seg bytes each. */
 void
-net_sendsegs(int fd, const struct sockaddr_in *to, const uint8_t *buf,
+fz_sendsegs(void *ctx, const struct sockaddr_in *to, const uint8_t *buf,
     size_t len, size_t seg)
 {
+	struct fz *f = ctx;
 	size_t off, k;
 
-	(void)to;
-	if (fd != FZ_FD || seg == 0)
-		fz_bug("net_sendsegs: fd %d, segment size %zu", fd, seg);
+	if (seg == 0 || seg > MAX_UDP)
+		fz_bug("sendsegs: segment size %zu", seg);
+	if (!known(f, to))
+		fz_bug("sent a train of %zu bytes to %s, never heard from",
+		    len, to != NULL ? addrstr(to) : "NULL");
 	for (off = 0; off < len; off += k) {
 		k = len - off < seg ? len - off : seg;
-		sent(buf + off, k);
+		sent(f, buf + off, k);
 	}
-}
-
-void
-net_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
-{
-	(void)to;
-	if (fd != FZ_FD && fd != FZ_UFD)
-		fz_bug("net_send on fd %d", fd);
-	sent(buf, len);
 }
 
 /* One datagram the role sends: well formed, or a bug. */
 static void
-sent(const uint8_t *p, size_t n)
+sent(struct fz *f, const uint8_t *p, size_t n)
 {
-	fz.sent++;
-	if (n == 0 || n > 65507)
+	f->sent++;
+	if (n == 0 || n > MAX_UDP)
 		fz_bug("sent a datagram of %zu bytes", n);
-	if (fz.rev == 0)
-		sent0(p, n);
+	if (f->rev == 0)
+		sent0(f, p, n);
 	else
-		sent1(p, n);
+		sent1(f, p, n);
 }
 
 static void
-sent0(const uint8_t *p, size_t n)
+sent0(struct fz *f, const uint8_t *p, size_t n)
 {
-	size_t want;
+	const uint8_t *cmds = f->server ? r0_server_cmds : r0_client_cmds;
+	struct r0pkt k;
 
-	switch (p[0]) {
-	case CM_PING:
-	case CM_PONG:
-		want = PING_LEN;
-		if (p[0] == CM_PING && fz.server) {
-			memcpy(fz.stamp, p + 1, 8);
-			fz.stamp_known = 1;
-		}
-		break;
-	case CM_SEQ_INIT:
-		want = SEQ_INIT_LEN;
-		break;
-	case CM_RXERR:
-		want = RXERR_LEN;
-		break;
-	case CM_READY:
-	case CM_RXOK:
-	case CM_DONE:
-	case CM_ACK_PLZ:
-		want = CMD_LEN;
-		break;
-	case CM_ERROR:
-		want = ERROR_LEN;
-		break;
-	case CM_EOT:
-		want = n == CMD_LEN ? CMD_LEN : EOT_SEQ_LEN;
-		break;
-	case CM_TX:
-		if (n < TX_OVERHEAD || n - TX_OVERHEAD > MAX_BLOCK ||
-		    get32(p + 5) != n - TX_OVERHEAD ||
-		    np_crc32(p, n - 4) != get32(p + n - 4))
-			fz_bug("sent a bad CM_TX of %zu bytes", n);
-		return;
+	if (r0_unpack(p, n, &k) == -1)
+		fz_bug("sent a malformed Rev. 0 packet: command 0x%02x, "
+		    "%zu bytes", p[0], n);
+	if (!cmds[k.cmd])
+		fz_bug("a Rev. 0 %s sent command 0x%02x",
+		    f->server ? "server" : "client", k.cmd);
+	if (k.cmd == CM_PING) {
+		f->stamp = k.stamp;
+		f->stamp_known = 1;
+	}
+}
+
+static void
+sent1(struct fz *f, const uint8_t *p, size_t n)
+{
+	const uint8_t *cmds = f->server ? r1_server_cmds : r1_client_cmds;
+	struct r1pkt k;
+
+	/* r1_unpack leaves R1_DATA's CRC to the caller: r1_intact. */
+	if (r1_unpack(p, n, &k) == -1 || !r1_intact(p, n))
+		fz_bug("sent a malformed Rev. 1 packet: command 0x%02x, "
+		    "%zu bytes", p[0], n);
+	if (!cmds[k.cmd])
+		fz_bug("a Rev. 1 %s sent command 0x%02x",
+		    f->server ? "server" : "client", k.cmd);
+	if (f->session_known && k.session != f->session)
+		fz_bug("sent session %08x, earlier %08x", k.session,
+		    f->session);
+	f->session = k.session;
+	f->session_known = 1;
+	if (k.cmd == R1_PING) {
+		f->stamp = k.u.ping.stamp;
+		f->stamp_known = 1;
+	}
+}
+
+/* A Rev. 1 packet packed again from its unpacked fields, at q. */
+static size_t
+r1_repack(uint8_t *q, const struct r1pkt *k)
+{
+	switch (k->cmd) {
+	case R1_PING:
+		return r1_pack_ping(q, k->session, &k->u.ping);
+	case R1_PONG:
+		return r1_pack_pong(q, k->session, k->u.stamp);
+	case R1_DATA:
+		return r1_pack_data(q, k->session, k->u.data.off,
+		    k->u.data.data, k->u.data.len, k->u.data.crc);
+	case R1_STATUS:
+		return r1_pack_status(q, k->session, &k->u.status);
+	case R1_EOT:
+		return r1_pack_eot(q, k->session, &k->u.eot);
+	case R1_DONE:
+		return r1_pack_done(q, k->session, k->u.result);
+	case R1_ERROR:
+		return r1_pack_error(q, k->session, k->u.error.code,
+		    k->u.error.eno);
 	default:
-		fz_bug("sent Rev. 0 command byte 0x%02x", p[0]);
+		return r1_pack_small(q, k->cmd, k->session);
 	}
-	if (n != want)
-		fz_bug("sent Rev. 0 command 0x%02x in %zu bytes, not %zu",
-		    p[0], n, want);
 }
 
-static void
-sent1(const uint8_t *p, size_t n)
+/* Make a datagram pass the checks of its receiver: README, fuzz.c. */
+void
+fz_fixup(const struct fz *f, uint8_t *p, size_t n)
 {
-	if (n < R1_MIN || p[0] < R1_PING || p[0] > R1_BYE)
-		fz_bug("sent a Rev. 1 packet 0x%02x of %zu bytes", p[0], n);
-	if (np_crc32(p, n - 4) != get32(p + n - 4))
-		fz_bug("sent Rev. 1 command 0x%02x with a bad CRC", p[0]);
-	if (fz.session_known && get32(p + 1) != fz.session)
-		fz_bug("sent session %08x, earlier %08x", get32(p + 1),
-		    fz.session);
-	fz.session = get32(p + 1);
-	fz.session_known = 1;
-	if (p[0] == R1_PING && fz.server && n >= R1_PING_MIN) {
-		memcpy(fz.stamp, p + 6, 8);
-		fz.stamp_known = 1;
+	if (f->rev == 0)
+		fixup0(f, p, n);
+	else
+		fixup1(f, p, n);
+}
+
+/* Rev. 0: CM_TX's length field and CRC; CM_PONG's stamp. */
+static void
+fixup0(const struct fz *f, uint8_t *p, size_t n)
+{
+	struct r0pkt k;
+
+	if (n >= TX_OVERHEAD && p[0] == CM_TX) {
+		/* Its sequence number follows the command byte. */
+		r0_pack_tx(p, get32(p + CMD_LEN), p + TX_HDR,
+		    n - TX_OVERHEAD);
+		return;
 	}
+	if (f->stamp_known && r0_unpack(p, n, &k) == 0 && k.cmd == CM_PONG)
+		r0_pack_stamp(p, CM_PONG, f->stamp);
+}
+
+/*
+ * Rev. 1: the frame first, which no unpacker gets past without: the
+ * session id that follows the command byte (the role's, once it has
+ * sent one) and the CRC-32 of all bytes before the last four.  Then,
+ * if the codec takes the packet, it must pack the same bytes again;
+ * and an R1_PONG echoes the server's last ping stamp.
+ */
+static void
+fixup1(const struct fz *f, uint8_t *p, size_t n)
+{
+	static uint8_t q[MAX_DGRAM];
+	struct r1pkt k;
+	size_t m;
+
+	if (n < R1_MIN)
+		return;
+	if (f->session_known)
+		put32(p + CMD_LEN, f->session);
+	put32(p + n - 4, np_crc32(p, n - 4));
+	if (r1_unpack(p, n, &k) == -1)
+		return;
+	if ((m = r1_repack(q, &k)) != n || memcmp(p, q, n) != 0)
+		fz_bug("wire.c: command 0x%02x of %zu bytes unpacked and "
+		    "packed again is %zu bytes%s", k.cmd, n, m,
+		    m == n ? ", not the same" : "");
+	if (k.cmd == R1_PONG && f->stamp_known)
+		r1_pack_pong(p, k.session, f->stamp);
 }

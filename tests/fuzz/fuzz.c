@@ -2,7 +2,8 @@
  * netpipe: tests/fuzz/fuzz.c: a libFuzzer target for every role.
  *
  * One input is one run of netpipe: a server or a client of Rev. 0 or
- * Rev. 1, in the real event loop, fed arbitrary datagrams.  The input:
+ * Rev. 1, driven as loop.c drives it, fed arbitrary datagrams.  The
+ * input:
  *
  *   byte 0   bit 0: client (else server); bit 1: Rev. 1 (else Rev. 0);
  *            bit 2: -1; bits 3-4: -n 1 to 4; bit 5: -w 1; bit 6: -l fz;
@@ -14,9 +15,10 @@
  *   then records, until the input ends:
  *     h src t len(2) payload   h & 7 < 4: a datagram of len bytes (as
  *		many as are left) after t*t*64 µs.  h & 0x08: fix it up
- *		(below); 0x10: to the client's status socket; 0x20: as a
- *		GRO datagram of two segments.  src: a server sees client
- *		src % 6 (10.0.0.10+k:50000+k); a client sees src % 4: 0
+ *		(below); 0x10: to the client's status socket (no longer
+ *		told apart: a role is not told the socket); 0x20: as a GRO
+ *		datagram of two segments.  src: a server hears client
+ *		src % 6 (10.0.0.10+k:50000+k); a client hears src % 4: 0
  *		the server (10.0.0.1, status port), 1 the same host from
  *		another port, 2 another host from the status port, 3 both
  *	h	 h & 7 == 4: let time run to the role's deadline
@@ -30,33 +32,24 @@
  *   When the records are used up, standard input ends and time runs on
  *   (100 ms a step at least) for TAIL_STEPS steps; then SIGTERM.
  *
- * A fix-up makes a datagram pass the checks that the fuzzer cannot
- * guess its way through: Rev. 1: the role's session id (what it last
- * sent) and the CRC seal, and in an R1_PONG to a server its last ping
- * stamp; Rev. 0: CM_TX's length field and CRC, and CM_PONG's stamp.
- * Without the flag the datagram goes in as it is.
+ * A fix-up (fakenet.c) makes a datagram pass the checks that the fuzzer
+ * cannot guess its way through: Rev. 1: the role's session id (what it
+ * last sent) and the CRC seal, and in an R1_PONG to a server its last
+ * ping stamp; Rev. 0: CM_TX's length field and CRC, and CM_PONG's
+ * stamp.  Without the flag the datagram goes in as it is.
  *
- * The seams, none of which changes a production code path:
- *   - netpipe.c is compiled into this file, its main() renamed, and
- *     its calls of clock_gettime, ppoll, write and close replaced by
- *     this file's: a fake clock that moves only when the input says so
- *     or a timeout runs out (no real sleeping), a poll that takes the
- *     next record, and a standard output that counts and discards.
- *     LLVMFuzzerTestOneInput() does what main() does after parse(), and
- *     run(), summary(), stats(), now_us(), out_*() and np_fail() are the
- *     real ones; the static state of netpipe.c (output buffer, signal,
- *     progress line, ticks, end of run) is reset here.
- *   - rev0.c and rev1.c are compiled unchanged inside rev0fz.c and
- *     rev1fz.c, which add a reset of their static state, a standard
- *     input from here, and a fixed session id.
- *   - fakenet.c replaces net.c: no sockets; it also checks every
- *     packet the role sends.
- * A role ends its run as netpipe would end (np->done); np_fail() does
- * not exit, so no longjmp is needed.  The only exits left are err(1)
- * on a failed malloc or getrandom, which a datagram must never cause:
- * libFuzzer reports such an exit as a finding, as it should.  Memory:
- * every allocation of a run is freed before the next (the resets), and
- * libFuzzer's -rss_limit_mb and -malloc_limit_mb bound the rest.
+ * The harness links the roles and report.c as they are and plays the
+ * loop itself, with an io of its own: a fake clock that moves only
+ * when the input says so or a deadline comes (nothing sleeps); the
+ * datagrams of the records, each segment in a buffer of exactly its
+ * size, freed when the role returns (a read past its end, or a pointer
+ * kept into it, is an ASan report); a standard input of the records'
+ * bytes; a standard output that counts and discards; messages that go
+ * nowhere (or to standard error with NPFUZZ_VERBOSE=1); a fixed session
+ * id.  A role's init allocates its state and its fini frees it: the
+ * run leaves nothing behind, or LeakSanitizer says so.  The only exits
+ * left are err(1) on a failed malloc, which a datagram must never
+ * cause: libFuzzer reports an exit as a finding, as it should.
  *
  * Copyright (C) 2026 the netpipe authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -67,472 +60,468 @@
 #include <netinet/in.h>
 
 #include <arpa/inet.h>
-#include <err.h>
 #include <errno.h>
-#include <getopt.h>
-#include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../../netpipe.h"
 #include "fuzz.h"
 
-#define T0		(1000 * SEC)	/* the fake clock at the start */
 #define TAIL_STEPS	64		/* steps of time after the input */
 #define TAIL_MIN	100000		/* µs, a step at least */
-#define MAX_STEPS	200000		/* polls in one run, at most */
-#define MAX_SPIN	20000		/* polls in a row without waiting */
+#define MAX_STEPS	200000		/* loop turns in one run, at most */
+#define MAX_SPIN	20000		/* turns in a row without waiting */
 #define OUTMAX		(1ULL << 32)	/* bytes written: more is a bug */
+#define PROGRESS_SIZE	100000		/* -P: a server's input, it is told */
 
-static int	 fz_clock_gettime(clockid_t, struct timespec *);
-static int	 fz_ppoll(struct pollfd *, nfds_t, const struct timespec *,
-		    const sigset_t *);
-static ssize_t	 fz_write(int, const void *, size_t);
-static int	 fz_close(int);
-ssize_t		 fz_read(int, void *, size_t);
+/* What one turn of the loop brought. */
+enum { EV_TIME, EV_INPUT, EV_DGRAM };
 
-#define main		netpipe_main
-#define clock_gettime	fz_clock_gettime
-#define ppoll		fz_ppoll
-#define write		fz_write
-#define close		fz_close
-#include "../../netpipe.c"
-#undef main
-#undef clock_gettime
-#undef ppoll
-#undef write
-#undef close
+/* The records of the input, and where the run is in them. */
+struct feed {
+	const uint8_t	*rec;		/* the next record */
+	size_t		 reclen;
+	int		 pend;		/* a record waits for its time */
+	uint64_t	 adv;		/* µs still to pass before it */
+	uint8_t		 rh, rsrc;	/* its header and source */
+	const uint8_t	*rpay;		/* its payload */
+	size_t		 rlen;
+	unsigned	 steps, spin, tail;
+	int		 sig;		/* a signal to deliver */
+};
 
 int		 LLVMFuzzerInitialize(int *, char ***);
 int		 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static int	 stdin_ready(struct pollfd *, nfds_t);
+static ssize_t	 fz_read(void *, void *, size_t);
+static int	 fz_write(void *, const void *, size_t);
+static int	 fz_close(void *);
+static void	 fz_say(void *, const char *);
+static void	 fz_random(void *, void *, size_t);
+static void	 options(struct opts *, const uint8_t *);
+static int	 stdin_ready(void);
 static int	 next_record(void);
-static void	 fixup(uint8_t *, size_t);
-static void	 datagram(void);
-static void	 reset(void);
+static int	 event(uint64_t, int);
+static void	 deliver(struct np *, const struct role *);
+static void	 drive(struct np *, const struct role *, struct report *);
 
-struct fz fz;
+static struct fz fz;
+static struct feed feed;
+static int	 verbose;		/* NPFUZZ_VERBOSE */
 
-/* The records, and the run's fake standard input and output. */
-static const uint8_t *rec;
-static size_t	 reclen;
-static int	 pend;			/* a record waits for its time */
-static uint64_t	 adv;			/* µs still to pass before it */
-static uint8_t	 rh, rsrc;		/* its header and source */
-static const uint8_t *rpay;		/* its payload */
-static size_t	 rlen;
-static unsigned	 steps, spin, tail;
-static uint64_t	 inpend;		/* stdin: bytes to read */
-static int	 ineof, infail;
-static uint8_t	 inbyte;
-static int	 outshut, outfail;
-static uint64_t	 outbytes;
+static const struct io fzio = {
+	.ctx = &fz,
+	.send = fz_send,
+	.sendsegs = fz_sendsegs,
+	.read = fz_read,
+	.write = fz_write,
+	.close = fz_close,
+	.say = fz_say,
+	.random = fz_random
+};
 
 void
 fz_bug(const char *fmt, ...)
 {
 	va_list ap;
 
-	/* To the descriptor: stderr may be /dev/null (below). */
 	va_start(ap, fmt);
-	dprintf(STDERR_FILENO, "netpipe fuzz: bug: ");
-	vdprintf(STDERR_FILENO, fmt, ap);
-	dprintf(STDERR_FILENO, "\n");
+	fprintf(stderr, "netpipe fuzz: bug: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
 	va_end(ap);
 	abort();
 }
 
-/*
- * netpipe's own messages (warnx and the like, through stderr) go to
- * /dev/null unless NPFUZZ_VERBOSE is set; libFuzzer's, the sanitizers'
- * and fz_bug()'s are written to descriptor 2 and stay.
- */
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	FILE *f;
-
 	(void)argc;
 	(void)argv;
-	if (getenv("NPFUZZ_VERBOSE") == NULL &&
-	    (f = fopen("/dev/null", "w")) != NULL)
-		stderr = f;
-	return 0;
-}
-
-static int
-fz_clock_gettime(clockid_t id, struct timespec *ts)
-{
-	(void)id;
-	ts->tv_sec = (time_t)(fz.clock / SEC);
-	ts->tv_nsec = (long)(fz.clock % SEC * 1000);
+	verbose = getenv("NPFUZZ_VERBOSE") != NULL;
 	return 0;
 }
 
 /* Standard input: inpend bytes, then end of file or "try again". */
-ssize_t
-fz_read(int fd, void *buf, size_t len)
+static ssize_t
+fz_read(void *ctx, void *buf, size_t len)
 {
+	struct fz *f = ctx;
 	uint8_t *p = buf;
 	size_t i;
 
-	if (fd != STDIN_FILENO)
-		fz_bug("read from fd %d", fd);
-	if (infail) {
-		infail = 0;
+	if (f->infail) {
+		f->infail = 0;
 		errno = EIO;
 		return -1;
 	}
-	if (inpend == 0) {
-		if (ineof)
+	if (f->inpend == 0) {
+		if (f->ineof)
 			return 0;
 		errno = EAGAIN;
 		return -1;
 	}
-	if (len > inpend)
-		len = (size_t)inpend;
+	if (len > f->inpend)
+		len = (size_t)f->inpend;
 	for (i = 0; i < len; i++)
-		p[i] = inbyte++;
-	inpend -= len;
+		p[i] = f->inbyte++;
+	f->inpend -= len;
 	return (ssize_t)len;
 }
 
 /*
- * Standard output: counted and discarded.  Writing after the close, or
- * closing twice, is a bug: bytes lost, or another file's descriptor.
- * The progress line's writes to standard error are discarded.
+ * Standard output: counted and discarded.  Writing after the close is a
+ * bug (bytes lost, or another file's descriptor); a second close does
+ * nothing, as np_fail() may close what the role closed.
  */
-static ssize_t
-fz_write(int fd, const void *buf, size_t len)
+static int
+fz_write(void *ctx, const void *buf, size_t len)
 {
+	struct fz *f = ctx;
+
 	(void)buf;
-	if (fd == STDERR_FILENO)
-		return (ssize_t)len;
-	if (fd != STDOUT_FILENO)
-		fz_bug("write to fd %d", fd);
-	if (outshut)
+	if (f->outshut)
 		fz_bug("write of %zu bytes to standard output after closing "
 		    "it", len);
-	if (outfail) {
-		outfail = 0;
-		errno = ENOSPC;
-		return -1;
+	if (f->outfail) {
+		f->outfail = 0;
+		return ENOSPC;
 	}
-	outbytes += len;
-	if (outbytes > OUTMAX)
-		fz_bug("wrote %llu bytes", (unsigned long long)outbytes);
-	return (ssize_t)len;
-}
-
-static int
-fz_close(int fd)
-{
-	if (fd != STDOUT_FILENO || outshut)
-		fz_bug("close of fd %d%s", fd, outshut ? " again" : "");
-	outshut = 1;
-	if (outfail) {
-		outfail = 0;
-		errno = EIO;		/* as a full NFS server says */
-		return -1;
-	}
+	f->outbytes += len;
+	if (f->outbytes > OUTMAX)
+		fz_bug("wrote %llu bytes", (unsigned long long)f->outbytes);
 	return 0;
 }
 
 static int
-stdin_ready(struct pollfd *pfd, nfds_t n)
+fz_close(void *ctx)
 {
-	nfds_t i;
+	struct fz *f = ctx;
 
-	for (i = 0; i < n; i++)
-		if (pfd[i].fd == STDIN_FILENO && (inpend || ineof || infail)) {
-			pfd[i].revents = POLLIN;
-			return 1;
-		}
+	if (f->outshut)
+		return 0;
+	f->outshut = 1;
+	if (f->outfail) {
+		f->outfail = 0;
+		return EIO;		/* as a full NFS server says */
+	}
 	return 0;
+}
+
+/* A message line: counted, and printed with NPFUZZ_VERBOSE=1. */
+static void
+fz_say(void *ctx, const char *line)
+{
+	struct fz *f = ctx;
+
+	f->lines++;
+	if (f->verbose)
+		fprintf(stderr, "netpipe: %s\n", line);
+}
+
+/* The session id: always the same, so that an input runs one way. */
+static void
+fz_random(void *ctx, void *buf, size_t len)
+{
+	uint8_t s[4], *p = buf;
+	size_t i;
+
+	(void)ctx;
+	put32(s, FZ_SESSION);
+	for (i = 0; i < len; i++)
+		p[i] = s[i % sizeof(s)];
+}
+
+/* The command line, from the input's first two bytes (see the top). */
+static void
+options(struct opts *o, const uint8_t *b)
+{
+	memset(o, 0, sizeof(*o));
+	o->server = !(b[0] & 0x01);
+	o->rev = (b[0] & 0x02) != 0;
+	o->port = DEF_PORT;
+	o->timeout = b[1] & 0x08 ? 1 : 2;
+	o->ttl = 1;
+	o->multicast = 1;
+	inet_pton(AF_INET, "239.1.2.3", &o->group);
+	o->window = DEF_WINDOW;
+	o->nclients = 1;
+	o->verbose = b[1] & 0x01 ? 1 : b[1] & 0x02 ? -1 : 0;
+	if (o->rev == 0 && (b[1] & 0x04))
+		o->first_seq = 0xfffffffe;
+	if (o->rev == 1 && (b[0] & 0x40))
+		o->label = "fz";
+	if (o->server) {
+		o->single_ack = o->rev == 0 && (b[0] & 0x04);
+		o->nclients = 1 + (b[0] >> 3 & 3);
+		o->wait = b[0] & 0x20 ? 1 : 0;
+		o->block = b[0] & 0x80 ? 64 : 0;
+		if (o->rev == 1)
+			o->window = MIN_WINDOW;
+	}
+	if (o->block == 0)
+		o->block = o->rev == 0 ? DEF_BLOCK : DEF_BLOCK1;
+	if (o->rev == 1 && o->server && (b[1] & 0x40))
+		o->rate = 50000000;
+	o->progress = (b[1] & 0x10) != 0;
+	if (b[1] & 0x20)
+		o->stats = "/dev/null";
+}
+
+static int
+stdin_ready(void)
+{
+	return fz.inpend || fz.ineof || fz.infail;
 }
 
 /* Take the next record; 0 when the input is used up. */
 static int
 next_record(void)
 {
+	struct feed *r = &feed;
 	size_t need;
 
-	if (reclen == 0)
+	if (r->reclen == 0)
 		return 0;
-	rh = rec[0];
-	switch (rh & 7) {
+	r->rh = r->rec[0];
+	switch (r->rh & 7) {
 	case 4:
 	case 6:
 		need = 1;
-		adv = 0;
+		r->adv = 0;
 		break;
 	case 5:
 	case 7:
 		need = 2;
-		adv = reclen >= 2 && (rh & 7) == 7 ?
-		    (uint64_t)rec[1] * rec[1] * 64 : 0;
+		r->adv = r->reclen >= 2 && (r->rh & 7) == 7 ?
+		    (uint64_t)r->rec[1] * r->rec[1] * 64 : 0;
+		r->rpay = r->rec + 1;
 		break;
 	default:
 		need = 5;
-		if (reclen < need) {
-			reclen = 0;
+		if (r->reclen < need) {
+			r->reclen = 0;
 			return 0;
 		}
-		rsrc = rec[1];
-		adv = (uint64_t)rec[2] * rec[2] * 64;
-		rlen = (size_t)rec[3] << 8 | rec[4];
-		if (rlen > reclen - need)
-			rlen = reclen - need;
-		rpay = rec + need;
-		need += rlen;
+		r->rsrc = r->rec[1];
+		r->adv = (uint64_t)r->rec[2] * r->rec[2] * 64;
+		r->rlen = (size_t)r->rec[3] << 8 | r->rec[4];
+		if (r->rlen > r->reclen - need)
+			r->rlen = r->reclen - need;
+		r->rpay = r->rec + need;
+		need += r->rlen;
 		break;
 	}
-	if (reclen < need) {
-		reclen = 0;
+	if (r->reclen < need) {
+		r->reclen = 0;
 		return 0;
 	}
-	rpay = (rh & 7) == 5 ? rec + 1 : rpay;
-	rec += need;
-	reclen -= need;
-	pend = 1;
+	r->rec += need;
+	r->reclen -= need;
+	r->pend = 1;
 	return 1;
 }
 
-/* Make a datagram pass the checks of its receiver (see the top). */
-static void
-fixup(uint8_t *p, size_t n)
+/*
+ * One turn's wait, the role's deadline wait µs away, in = the role
+ * would read standard input: standard input when it has something;
+ * else the next record, once its time has come; time never passes the
+ * deadline without the turn ending.
+ */
+static int
+event(uint64_t wait, int in)
 {
-	size_t len;
+	struct feed *r = &feed;
 
-	if (fz.rev == 1) {
-		if (n < R1_MIN)
-			return;
-		if (fz.session_known)
-			put32(p + 1, fz.session);
-		if (p[0] == R1_PONG && n == R1_PONG_LEN && fz.stamp_known)
-			memcpy(p + 5, fz.stamp, 8);
-		put32(p + n - 4, np_crc32(p, n - 4));
-		return;
+	if (++r->steps > MAX_STEPS) {
+		r->sig = SIGTERM;
+		return EV_TIME;
 	}
-	if (n >= 1 && p[0] == CM_PONG && n == PING_LEN && fz.stamp_known)
-		memcpy(p + 1, fz.stamp, 8);
-	if (n >= TX_OVERHEAD && p[0] == CM_TX) {
-		len = n - TX_OVERHEAD;
-		put32(p + 5, (uint32_t)len);
-		put32(p + TX_HDR + len, np_crc32(p, TX_HDR + len));
+	if (wait == 0 && ++r->spin > MAX_SPIN)
+		fz_bug("%u turns of the loop in a row with no time to wait",
+		    r->spin);
+	if (wait > 0)
+		r->spin = 0;
+	if (in && stdin_ready())
+		return EV_INPUT;
+	if (!r->pend && !next_record()) {
+		/* The input is used up: the end of standard input, time. */
+		fz.ineof = 1;
+		if (++r->tail > TAIL_STEPS)
+			r->sig = SIGTERM;
+		fz.clock += wait > TAIL_MIN ? wait : TAIL_MIN;
+		return EV_TIME;
 	}
-}
-
-/* The datagram of the current record, into fz.dg. */
-static void
-datagram(void)
-{
-	size_t off, k;
-	unsigned s;
-
-	free(fz.dg);
-	/* Exactly rlen bytes: a read past the end hits ASan's red zone. */
-	if ((fz.dg = malloc(rlen ? rlen : 1)) == NULL)
-		fz_bug("malloc");
-	memcpy(fz.dg, rpay, rlen);
-	fz.dglen = rlen;
-	fz.dgseg = rlen;
-	if ((rh & 0x20) && rlen >= 2)
-		fz.dgseg = (rlen + 1) / 2;
-	if (rh & 0x08)
-		for (off = 0; off < rlen; off += k) {
-			k = rlen - off < fz.dgseg ? rlen - off : fz.dgseg;
-			fixup(fz.dg + off, k);
-		}
-	fz.dgfd = !fz.server && (rh & 0x10) ? FZ_UFD : FZ_FD;
-	memset(&fz.dgfrom, 0, sizeof(fz.dgfrom));
-	fz.dgfrom.sin_family = AF_INET;
-	if (fz.server) {
-		s = rsrc % 6;
-		fz.dgfrom.sin_addr.s_addr = htonl(0x0a00000a + s);
-		fz.dgfrom.sin_port = htons(50000 + s);
-	} else {
-		s = rsrc % 4;
-		fz.dgfrom.sin_addr.s_addr = htonl(s & 2 ? 0x0a000042 :
-		    0x0a000001);
-		fz.dgfrom.sin_port = htons(s & 1 ? 40000 : 9001);
+	if (r->adv > wait) {
+		fz.clock += wait;
+		r->adv -= wait;
+		return EV_TIME;
+	}
+	fz.clock += r->adv;
+	r->adv = 0;
+	r->pend = 0;
+	switch (r->rh & 7) {
+	case 4:
+		fz.clock += wait;
+		return EV_TIME;
+	case 5:
+		fz.inpend += r->rh & 0x08 ? (uint64_t)r->rpay[0] * 256 :
+		    r->rpay[0];
+		fz.ineof |= (r->rh & 0x10) != 0;
+		fz.infail |= (r->rh & 0x20) != 0;
+		return in && stdin_ready() ? EV_INPUT : EV_TIME;
+	case 6:
+		if (r->rh & 0x10)
+			fz.outfail = 1;
+		else
+			r->sig = r->rh & 0x08 ? SIGINT : SIGTERM;
+		return EV_TIME;
+	case 7:
+		return EV_TIME;
+	default:
+		return EV_DGRAM;
 	}
 }
 
 /*
- * poll: standard input when it is wanted and has something; else the
- * next record, once its time has come; time never passes the timeout
- * without the poll returning.
+ * The datagram of the current record, fixed up if it asks, to the role
+ * one segment at a time (a GRO datagram has two), each in a buffer of
+ * exactly its size that is freed when the role returns.
  */
-static int
-fz_ppoll(struct pollfd *pfd, nfds_t n, const struct timespec *ts,
-    const sigset_t *mask)
-{
-	uint64_t wait;
-	nfds_t i;
-
-	(void)mask;
-	wait = (uint64_t)ts->tv_sec * SEC + (uint64_t)ts->tv_nsec / 1000;
-	for (i = 0; i < n; i++)
-		pfd[i].revents = 0;
-	free(fz.dg);
-	fz.dg = NULL;
-	if (++steps > MAX_STEPS) {
-		gotsig = SIGTERM;
-		return 0;
-	}
-	if (wait == 0 && ++spin > MAX_SPIN)
-		fz_bug("%u polls in a row with no time to wait", spin);
-	if (wait > 0)
-		spin = 0;
-	if (stdin_ready(pfd, n))
-		return 1;
-	if (!pend && !next_record()) {
-		/* The input is used up: the end of standard input, time. */
-		if (!ineof)
-			ineof = 1;
-		if (++tail > TAIL_STEPS)
-			gotsig = SIGTERM;
-		fz.clock += wait > TAIL_MIN ? wait : TAIL_MIN;
-		return 0;
-	}
-	if (adv > wait) {
-		fz.clock += wait;
-		adv -= wait;
-		return 0;
-	}
-	fz.clock += adv;
-	adv = 0;
-	pend = 0;
-	switch (rh & 7) {
-	case 4:
-		fz.clock += wait;
-		return 0;
-	case 5:
-		inpend += rh & 0x08 ? (uint64_t)rpay[0] * 256 : rpay[0];
-		ineof |= (rh & 0x10) != 0;
-		infail |= (rh & 0x20) != 0;
-		return stdin_ready(pfd, n);
-	case 6:
-		if (rh & 0x10) {
-			outfail = 1;
-			return 0;
-		}
-		gotsig = rh & 0x08 ? SIGINT : SIGTERM;
-		errno = EINTR;
-		return -1;
-	case 7:
-		return 0;
-	default:
-		datagram();
-		for (i = 0; i < n; i++)
-			if (pfd[i].fd == fz.dgfd) {
-				pfd[i].revents = POLLIN;
-				return 1;
-			}
-		return 0;	/* that socket is not polled: lost */
-	}
-}
-
-/* Everything of one run back to the start, as in a new process. */
 static void
-reset(void)
+deliver(struct np *np, const struct role *r)
 {
-	fz_rev0_reset();
-	fz_rev1_reset();
-	fz_net_reset();
-	free(fz.dg);
-	fz.dg = NULL;
-	fz.dgfd = -1;
-	fz.clock = T0;
-	outlen = 0;
-	outclosed = 0;
-	gotsig = 0;
-	if (fin.f != NULL && !fin.written)
-		fclose(fin.f);
-	memset(&prog, 0, sizeof(prog));
-	memset(&tk, 0, sizeof(tk));
-	memset(&fin, 0, sizeof(fin));
-	pend = 0;
-	adv = 0;
-	steps = spin = tail = 0;
-	inpend = 0;
-	ineof = infail = 0;
-	inbyte = 0;
-	outshut = outfail = 0;
-	outbytes = 0;
+	struct sockaddr_in from;
+	uint8_t *dg, *p;
+	size_t seg, off, k;
+
+	if ((dg = malloc(feed.rlen ? feed.rlen : 1)) == NULL)
+		fz_bug("malloc");
+	memcpy(dg, feed.rpay, feed.rlen);
+	seg = feed.rlen;
+	if ((feed.rh & 0x20) && feed.rlen >= 2)
+		seg = (feed.rlen + 1) / 2;
+	fz.heard |= 1u << fz_addr(&fz, feed.rsrc, &from);
+	off = 0;
+	do {
+		k = feed.rlen - off < seg ? feed.rlen - off : seg;
+		if (feed.rh & 0x08)
+			fz_fixup(&fz, dg + off, k);
+		if ((p = malloc(k)) == NULL && k > 0)
+			fz_bug("malloc");
+		memcpy(p, dg + off, k);
+		r->packet(np, p, k, &from, fz.clock);
+		free(p);
+		off += k;
+	} while (off < feed.rlen && !np->done);
+	free(dg);
 }
 
+/*
+ * The loop, as loop.c's run(): the role's timers, the report's tick,
+ * then a wait for a datagram, standard input, the role's deadline or
+ * the report's next tick, whichever comes first; a signal ends it
+ * through the role's interrupt.
+ */
+static void
+drive(struct np *np, const struct role *r, struct report *rep)
+{
+	uint64_t dl, next;
+	int in;
+
+	while (!np->done) {
+		if (feed.sig) {
+			r->interrupt(np, feed.sig, fz.clock);
+			break;
+		}
+		r->timer(np, fz.clock);
+		if (np->done)
+			break;
+		next = report_tick(rep, fz.clock);
+		dl = r->deadline(np, fz.clock);
+		if (dl > next)
+			dl = next;
+		in = r->want_input != NULL && r->want_input(np);
+		switch (event(dl > fz.clock ? dl - fz.clock : 0, in)) {
+		case EV_DGRAM:
+			deliver(np, r);
+			break;
+		case EV_INPUT:
+			r->input(np, fz.clock);
+			break;
+		}
+	}
+}
+
+/*
+ * One run, as loop.c's loop_run() after netpipe.c's command line and
+ * net.c's sockets: the report (its progress line made but written
+ * nowhere, --stats to /dev/null), the role, the loop, the summary and
+ * --stats, the role's fini.
+ */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct opts o;
 	const struct role *r;
+	struct report rep;
+	struct opts o;
 	struct np np;
 
 	if (size < 2)
 		return 0;
-	reset();
-	memset(&o, 0, sizeof(o));
-	o.server = !(data[0] & 0x01);
-	o.rev = (data[0] & 0x02) != 0;
-	o.port = DEF_PORT;
-	o.timeout = data[1] & 0x08 ? 1 : 2;
-	o.ttl = 1;
-	o.multicast = 1;
-	inet_pton(AF_INET, "239.1.2.3", &o.group);
-	o.window = DEF_WINDOW;
-	o.nclients = 1;
-	o.verbose = data[1] & 0x01 ? 1 : data[1] & 0x02 ? -1 : 0;
-	if (o.rev == 0 && (data[1] & 0x04))
-		o.first_seq = 0xfffffffe;
-	if (o.rev == 1 && (data[0] & 0x40))
-		o.label = "fz";
-	if (o.server) {
-		o.single_ack = o.rev == 0 && (data[0] & 0x04);
-		o.nclients = 1 + (data[0] >> 3 & 3);
-		o.wait = data[0] & 0x20 ? 1 : 0;
-		o.block = data[0] & 0x80 ? 64 : 0;
-		if (o.rev == 1)
-			o.window = MIN_WINDOW;
-	}
-	if (o.block == 0)
-		o.block = o.rev == 0 ? DEF_BLOCK : DEF_BLOCK1;
-	if (o.rev == 1 && o.server && (data[1] & 0x40))
-		o.rate = 50000000;
-	o.progress = (data[1] & 0x10) != 0;
-	if (data[1] & 0x20)
-		o.stats = "/dev/null";
+	options(&o, data);
+	memset(&fz, 0, sizeof(fz));
+	memset(&feed, 0, sizeof(feed));
 	fz.rev = o.rev;
 	fz.server = o.server;
-	rec = data + 2;
-	reclen = size - 2;
+	fz.verbose = verbose;
+	fz.clock = FZ_T0;
+	feed.rec = data + 2;
+	feed.reclen = size - 2;
 
-	/* As main() does, after parse() and the signal handlers. */
 	memset(&np, 0, sizeof(np));
 	np.o = &o;
-	fin.np = &np;
-	if (o.stats != NULL && (fin.f = fopen(o.stats, "w")) == NULL)
-		fz_bug("fopen %s", o.stats);
-	prog.forced = o.progress;
-	prog.on = o.progress;
+	np.io = &fzio;
+	report_init(&rep, &np, -1, -1);
 	if (o.server && o.progress) {
-		prog.sized = 1;
-		prog.size = 100000;
+		rep.sized = 1;
+		rep.size = PROGRESS_SIZE;
 	}
-	net_up(&np);
-	r = role_up(&np);
-	fin.role = r;
-	(void)run(&np, r);
-	summary(&np, r);
-	(void)stats(&np, r);
-	reset();
+	np.net.fd = np.net.ufd = -1;
+	np.net.sport = o.port + 1;
+	snprintf(np.net.ifname, sizeof(np.net.ifname), "fz0");
+	np.net.ifwhy = "the fuzz harness's";
+	if (o.server) {
+		inet_pton(AF_INET, "10.0.0.1", &np.net.ifaddr);
+		np.net.dst.sin_family = AF_INET;
+		np.net.dst.sin_port = htons(o.port);
+		np.net.dst.sin_addr = o.group;
+		fz.dst = np.net.dst;
+	} else
+		inet_pton(AF_INET, "10.0.0.2", &np.net.ifaddr);
+	np.start = fz.clock;
+	r = role_for(&o);
+	r->init(&np, fz.clock);
+	report_start(&rep, r);
+	drive(&np, r, &rep);
+	if (np.junk || np.foreign)
+		debug(&np, "ignored %llu malformed and %llu foreign datagrams",
+		    (unsigned long long)np.junk,
+		    (unsigned long long)np.foreign);
+	report_summary(&rep, fz.clock);
+	(void)report_stats(&rep, fz.clock);
+	if (r->fini != NULL)
+		r->fini(&np);
+	if (fz.verbose)
+		fprintf(stderr, "netpipe fuzz: exit %d after %.6f s: %llu "
+		    "datagrams sent, %llu bytes written, %llu lines said\n",
+		    np.status, (double)(fz.clock - FZ_T0) / SEC,
+		    (unsigned long long)fz.sent,
+		    (unsigned long long)fz.outbytes,
+		    (unsigned long long)fz.lines);
 	return 0;
 }

@@ -1,10 +1,12 @@
 /*
  * netpipe: tests/fuzz/fuzz.h: what the fuzz harness's files share.
  *
- * The harness runs the real roles (rev0.c, rev1.c) in the real event
- * loop (netpipe.c's run()) on a fake clock, a fake transport (fakenet.c
- * in place of net.c) and a fake standard input and output.  README in
- * this directory describes the input format and the seams.
+ * The harness links the real roles (rev0.c, rev1.c, role.c, wire.c,
+ * rate.c, crc32.c) and what the operator sees (report.c), and drives
+ * them as loop.c does, from memory: a fake clock, datagrams from the
+ * input, a standard input and output of its own (fuzz.c), and a network
+ * that checks every packet the role sends (fakenet.c).  README in this
+ * directory describes the input format.  netpipe.h comes first.
  *
  * Copyright (C) 2026 the netpipe authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -18,40 +20,44 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FZ_FD		100		/* the role's socket (net.fd) */
-#define FZ_UFD		101		/* a client's status socket (net.ufd) */
+#define FZ_T0		(1000 * SEC)	/* the fake clock at the start, µs */
+#define FZ_SESSION	0x5e551011	/* what random() gives a server */
 
-/* The state of one run, reset before each input. */
+/* One run: the io's context, zeroed before each input. */
 struct fz {
 	int		 rev;		/* 0 or 1 */
 	int		 server;	/* the role under test is a server */
-	uint64_t	 clock;		/* µs, what now_us() says */
+	int		 verbose;	/* NPFUZZ_VERBOSE: say() prints */
+	uint64_t	 clock;		/* µs, the fake clock */
+	struct sockaddr_in dst;		/* a server's np->net.dst */
+	unsigned	 heard;		/* bit k: fz_addr's source k sent */
 
-	/* A datagram on its way: delivered by net_recvbatch(). */
-	uint8_t		*dg;		/* malloc'd, exactly dglen bytes */
-	size_t		 dglen, dgseg;
-	int		 dgfd;
-	struct sockaddr_in dgfrom;
-
-	/* What the role sent: its session id and its last ping stamp. */
-	uint32_t	 session;
+	/* fakenet.c: what the role sent. */
+	uint64_t	 sent;		/* datagrams */
+	uint32_t	 session;	/* Rev. 1: its session id */
 	int		 session_known;
-	uint8_t		 stamp[8];
+	uint64_t	 stamp;		/* a server's last ping stamp, µs */
 	int		 stamp_known;
-	uint64_t	 sent;		/* datagrams sent */
-};
 
-extern struct fz fz;
+	/* fuzz.c: standard input, output, messages. */
+	uint64_t	 inpend;	/* bytes to read */
+	int		 ineof, infail;
+	uint8_t		 inbyte;	/* the next byte read */
+	int		 outshut, outfail;
+	uint64_t	 outbytes;
+	uint64_t	 lines;		/* said */
+};
 
 /* fuzz.c */
 void		 fz_bug(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 
 /* fakenet.c */
-void		 fz_net_reset(void);
-
-/* rev0fz.c, rev1fz.c: free and zero the role's static state. */
-void		 fz_rev0_reset(void);
-void		 fz_rev1_reset(void);
+unsigned	 fz_addr(const struct fz *, unsigned, struct sockaddr_in *);
+void		 fz_fixup(const struct fz *, uint8_t *, size_t);
+void		 fz_send(void *, const void *, size_t,
+		    const struct sockaddr_in *);
+void		 fz_sendsegs(void *, const struct sockaddr_in *,
+		    const uint8_t *, size_t, size_t);
 
 #endif /* FUZZ_H */

@@ -8,7 +8,9 @@
  * datagrams a real peer would send it (pings, init, ready, data, status
  * with NAKs, EOT, done, errors, Rev. 0 command bytes), with the right
  * stamps, session id, lengths and CRCs, in the order and at the times
- * of a real transfer.  `make fuzz-corpus` rebuilds tests/fuzz/corpus.
+ * of a real transfer.  The packets are wire.c's (its pack functions),
+ * but for two that are meant to be broken.  `make fuzz-corpus` rebuilds
+ * tests/fuzz/corpus.
  *
  * Copyright (C) 2026 the netpipe authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -19,10 +21,12 @@
 #include <string.h>
 
 #include "../../netpipe.h"
+#include "fuzz.h"
 
-#define T0		(1000 * SEC)	/* fuzz.c's clock at the start */
-#define SESSION		0x5e551011	/* rev1fz.c's session id */
+#define T0		FZ_T0		/* fuzz.c's clock at the start */
+#define SESSION		FZ_SESSION	/* a server's session id there */
 #define CSESSION	0x0badcafe	/* the session of a made-up server */
+#define PING_RTT	1000		/* µs, in a made-up server's pings */
 
 /* Byte 0 of an input. */
 #define CLIENT		0x01
@@ -51,27 +55,31 @@ static void	 input(uint8_t, uint8_t);
 static void	 sig(uint8_t);
 static void	 pass(uint8_t);
 static void	 r0cmd(uint8_t, uint8_t, uint8_t, uint8_t);
-static void	 r0word(uint8_t, uint8_t, uint8_t, uint32_t);
-static void	 r0two(uint8_t, uint8_t, uint8_t, uint32_t, uint32_t);
+static void	 r0ping(uint8_t, uint8_t, uint64_t);
+static void	 r0seq_init(uint8_t, uint8_t, uint32_t);
+static void	 r0eot(uint8_t, uint8_t, uint32_t);
+static void	 r0rxerr(uint8_t, uint8_t, uint32_t);
+static void	 r0error(uint8_t, uint8_t, uint32_t, uint32_t);
 static void	 r0tx(uint8_t, uint8_t, uint32_t, const char *);
 static void	 r0pong(uint8_t, uint8_t, uint8_t, uint64_t);
 static void	 rev0_seeds(void);
-static size_t	 seal(size_t);
+static size_t	 data(uint8_t *, uint32_t, uint64_t, const uint8_t *, size_t);
 static void	 r1small(uint8_t, uint8_t, uint8_t, uint8_t, uint32_t);
 static void	 r1ping(uint8_t, uint8_t, uint32_t, int, uint64_t, uint64_t,
 		    uint32_t, uint32_t, const char *);
 static void	 r1data(uint8_t, uint8_t, uint32_t, uint64_t, const uint8_t *,
 		    size_t);
 static void	 r1eot(uint8_t, uint8_t, uint32_t, uint64_t, uint32_t);
-static void	 r1word(uint8_t, uint8_t, uint8_t, uint8_t, uint32_t, uint32_t,
-		    int, uint32_t);
+static void	 r1done(uint8_t, uint8_t, uint8_t, uint32_t, uint32_t);
+static void	 r1error(uint8_t, uint8_t, uint8_t, uint32_t, uint32_t,
+		    uint32_t);
 static void	 r1pong(uint8_t, uint8_t, uint64_t);
 static void	 r1status(uint8_t, uint8_t, uint64_t, uint64_t, uint32_t,
 		    uint32_t, unsigned, const uint64_t *);
 static void	 rev1_seeds(void);
 
 static uint8_t	 in[65536];		/* the input being written */
-static uint8_t	 pkt[70000];		/* a Rev. 1 packet being built */
+static uint8_t	 pkt[MAX_DGRAM];	/* a packet being built */
 static size_t	 len;
 static const char *dir;
 
@@ -139,54 +147,52 @@ pass(uint8_t t)
 static void
 r0cmd(uint8_t flags, uint8_t src, uint8_t t, uint8_t cmd)
 {
-	dgram(flags, src, t, &cmd, 1);
+	dgram(flags, src, t, pkt, r0_pack_cmd(pkt, cmd));
+}
+
+/* A server's ping: its clock, in seconds and µs. */
+static void
+r0ping(uint8_t src, uint8_t t, uint64_t stamp)
+{
+	dgram(0, src, t, pkt, r0_pack_stamp(pkt, CM_PING, stamp));
 }
 
 static void
-r0word(uint8_t src, uint8_t t, uint8_t cmd, uint32_t a)
+r0seq_init(uint8_t src, uint8_t t, uint32_t flags)
 {
-	uint8_t p[5];
-
-	p[0] = cmd;
-	put32(p + 1, a);
-	dgram(0, src, t, p, sizeof(p));
+	dgram(0, src, t, pkt, r0_pack_seq_init(pkt, flags));
 }
 
 static void
-r0two(uint8_t src, uint8_t t, uint8_t cmd, uint32_t a, uint32_t b)
+r0eot(uint8_t src, uint8_t t, uint32_t seq)
 {
-	uint8_t p[9];
-
-	p[0] = cmd;
-	put32(p + 1, a);
-	put32(p + 5, b);
-	dgram(0, src, t, p, sizeof(p));
+	dgram(0, src, t, pkt, r0_pack_eot(pkt, seq));
 }
 
 static void
-r0tx(uint8_t src, uint8_t t, uint32_t seq, const char *data)
+r0rxerr(uint8_t src, uint8_t t, uint32_t code)
 {
-	uint8_t p[TX_OVERHEAD + 256];
-	size_t n = strlen(data);
-
-	p[0] = CM_TX;
-	put32(p + 1, seq);
-	put32(p + 5, (uint32_t)n);
-	memcpy(p + TX_HDR, data, n);
-	put32(p + TX_HDR + n, np_crc32(p, TX_HDR + n));
-	dgram(0, src, t, p, TX_OVERHEAD + n);
+	dgram(0, src, t, pkt, r0_pack_rxerr(pkt, code));
 }
 
-/* A server's ping and a client's pong carry seconds and µs. */
+static void
+r0error(uint8_t src, uint8_t t, uint32_t code, uint32_t eno)
+{
+	dgram(0, src, t, pkt, r0_pack_error(pkt, code, eno));
+}
+
+static void
+r0tx(uint8_t src, uint8_t t, uint32_t seq, const char *d)
+{
+	dgram(0, src, t, pkt, r0_pack_tx(pkt, seq, (const uint8_t *)d,
+	    strlen(d)));
+}
+
+/* A client's pong echoes the stamp of the server's ping. */
 static void
 r0pong(uint8_t flags, uint8_t src, uint8_t t, uint64_t stamp)
 {
-	uint8_t p[PING_LEN];
-
-	p[0] = CM_PONG;
-	put32(p + 1, (uint32_t)(stamp / SEC));
-	put32(p + 5, (uint32_t)(stamp % SEC));
-	dgram(flags, src, t, p, sizeof(p));
+	dgram(flags, src, t, pkt, r0_pack_stamp(pkt, CM_PONG, stamp));
 }
 
 static void
@@ -194,56 +200,57 @@ rev0_seeds(void)
 {
 	/* Client: a whole transfer of three blocks. */
 	begin(CLIENT, VERBOSE);
-	r0two(0, 1, CM_PING, 1000, 0);
-	r0word(0, 10, CM_SEQ_INIT, 0);
+	r0ping(0, 1, T0);
+	r0seq_init(0, 10, 0);
 	r0tx(0, 10, 0, "the first block ");
 	r0tx(0, 10, 1, "the second block");
 	r0tx(0, 10, 1, "the second block");	/* its answer was lost */
 	r0tx(0, 10, 2, "end");
-	r0two(0, 20, CM_PING, 1000, 200000);
-	r0word(0, 10, CM_EOT, 3);
-	r0word(0, 10, CM_EOT, 3);
+	r0ping(0, 20, T0 + 200000);
+	r0eot(0, 10, 3);
+	r0eot(0, 10, 3);
 	end("r0-client-transfer");
 
 	/* Client: single-ack mode, a damaged block, an old EOT. */
 	begin(CLIENT, VERBOSE);
-	r0two(0, 1, CM_PING, 1000, 0);
-	r0word(0, 10, CM_SEQ_INIT, SF_SINGLE_ACK);
+	r0ping(0, 1, T0);
+	r0seq_init(0, 10, SF_SINGLE_ACK);
 	r0tx(0, 10, 0, "not asked for");
 	r0cmd(0, 0, 10, CM_ACK_PLZ);
 	r0tx(0, 10, 1, "asked for");
+	/* A CM_TX cut short: its length field says 4, its CRC is gone. */
 	dgram(0, 0, 10, (const uint8_t *)"\x05\0\0\0\2\0\0\0\4damaged", 16);
 	r0tx(0, 10, 2, "repeat");
 	r0cmd(0, 0, 10, CM_EOT);
-	r0two(2, 10, CM_PING, 1000, 0);		/* another server */
+	r0ping(2, 10, T0);			/* another server */
 	pass(200);
 	end("r0-client-single");
 
 	/* Client: a sequence error, then errors of each kind. */
 	begin(CLIENT, 0);
-	r0two(0, 1, CM_PING, 1000, 0);
-	r0word(0, 10, CM_SEQ_INIT, 0);
+	r0ping(0, 1, T0);
+	r0seq_init(0, 10, 0);
 	r0tx(0, 10, 0, "zero");
 	r0tx(0, 10, 5, "five");
 	end("r0-client-seqerr");
 	begin(CLIENT, 0);
-	r0two(0, 1, CM_PING, 1000, 0);
-	r0word(0, 10, CM_SEQ_INIT, 0);
-	r0two(0, 10, CM_ERROR, ERR_INTERNAL, 5);
+	r0ping(0, 1, T0);
+	r0seq_init(0, 10, 0);
+	r0error(0, 10, NPE_INTERNAL, 5);
 	end("r0-client-error");
 	begin(CLIENT, 0x04);			/* --first-seq 4294967294 */
-	r0two(0, 1, CM_PING, 1000, 0);
-	r0word(0, 10, CM_SEQ_INIT, 0);
+	r0ping(0, 1, T0);
+	r0seq_init(0, 10, 0);
 	r0tx(0, 10, 0xfffffffe, "wrap");
 	r0tx(0, 10, 0xffffffff, "wrap");
 	r0tx(0, 10, 0, "wrapped");
-	r0word(0, 10, CM_EOT, 1);
-	r0two(0, 10, CM_ERROR, ERR_DROPPED, 0);
+	r0eot(0, 10, 1);
+	r0error(0, 10, NPE_DROPPED, 0);
 	end("r0-client-wrap");
 	begin(CLIENT, 0);			/* not admitted, then told */
 	r0tx(0, 1, 0, "under way");
-	r0two(0, 1, CM_PING, 1000, 0);
-	r0two(0, 10, CM_ERROR, ERR_REFUSED, 0);
+	r0ping(0, 1, T0);
+	r0error(0, 10, NPE_REFUSED, 0);
 	end("r0-client-refused");
 
 	/* Server: one client, 200 bytes in blocks of 64. */
@@ -252,7 +259,7 @@ rev0_seeds(void)
 	r0pong(FIX, 0, 10, T0);
 	r0cmd(0, 0, 10, CM_READY);
 	r0cmd(0, 0, 10, CM_RXOK);
-	r0word(0, 10, CM_RXERR, RXERR_CRC);
+	r0rxerr(0, 10, RXERR_CRC);
 	r0cmd(0, 0, 10, CM_RXOK);
 	pass(18);			/* the wait after a repeat */
 	r0cmd(0, 0, 10, CM_RXOK);
@@ -268,7 +275,7 @@ rev0_seeds(void)
 	r0pong(FIX, 1, 10, T0);
 	r0cmd(0, 0, 10, CM_READY);
 	r0cmd(0, 1, 10, CM_READY);
-	r0two(1, 10, CM_ERROR, ERR_ABORT, 0);
+	r0error(1, 10, NPE_ABORT, 0);
 	r0cmd(0, 0, 10, CM_RXOK);
 	r0cmd(0, 0, 10, CM_RXOK);
 	r0cmd(0, 0, 10, CM_DONE);
@@ -284,9 +291,9 @@ rev0_seeds(void)
 	r0cmd(0, 1, 10, CM_READY);
 	r0cmd(0, 0, 10, CM_RXOK);
 	r0cmd(0, 1, 10, CM_RXOK);		/* not asked */
-	r0two(0, 10, CM_ERROR, ERR_ABORT, 0);	/* the chosen one leaves */
+	r0error(0, 10, NPE_ABORT, 0);		/* the chosen one leaves */
 	r0cmd(0, 1, 10, CM_RXOK);
-	r0word(1, 10, CM_RXERR, RXERR_SEQ);
+	r0rxerr(1, 10, RXERR_SEQ);
 	end("r0-server-single");
 
 	/* Server: -w 1, a pong too late for the seek, stdin fails. */
@@ -301,7 +308,8 @@ rev0_seeds(void)
 
 	/* Server: a Rev. 1 pong, a stamp it never sent, a long silence. */
 	begin(0, 0);
-	dgram(0, 0, 10, (const uint8_t *)"\x0d\x5e\x55\x10\x11", 5);
+	r1_pack_pong(pkt, SESSION, 0);		/* its cmd and session */
+	dgram(0, 0, 10, pkt, R1_MIN - 4);
 	r0pong(0, 0, 10, T0 + 1);
 	r0pong(FIX, 0, 10, T0);
 	r0cmd(0, 0, 10, CM_READY);
@@ -312,79 +320,75 @@ rev0_seeds(void)
 
 /* ---- Rev. 1 ---- */
 
-static size_t
-seal(size_t n)
-{
-	put32(pkt + n, np_crc32(pkt, n));
-	return n + 4;
-}
-
 static void
 r1small(uint8_t flags, uint8_t src, uint8_t t, uint8_t cmd, uint32_t s)
 {
-	pkt[0] = cmd;
-	put32(pkt + 1, s);
-	dgram(flags, src, t, pkt, seal(5));
+	dgram(flags, src, t, pkt, r1_pack_small(pkt, cmd, s));
 }
 
 static void
 r1ping(uint8_t src, uint8_t t, uint32_t s, int seek, uint64_t stamp,
     uint64_t next, uint32_t b, uint32_t w, const char *label)
 {
-	size_t l = label ? strlen(label) : 0;
+	struct r1ping g;
 
-	pkt[0] = R1_PING;
-	put32(pkt + 1, s);
-	pkt[5] = seek ? 1 : 0;
-	put64(pkt + 6, stamp);
-	put64(pkt + 14, next);
-	put32(pkt + 22, 1000);
-	put32(pkt + 26, b);
-	put32(pkt + 30, w);
-	pkt[34] = (uint8_t)l;
-	memcpy(pkt + 35, label ? label : "", l);
-	dgram(0, src, t, pkt, seal(35 + l));
+	memset(&g, 0, sizeof(g));
+	g.flags = seek ? PF_SEEK : 0;
+	g.stamp = stamp;
+	g.next = next;
+	g.rtt = PING_RTT;
+	g.block = b;
+	g.window = w;
+	g.llen = label ? (uint8_t)strlen(label) : 0;
+	g.label = (const uint8_t *)label;
+	dgram(0, src, t, pkt, r1_pack_ping(pkt, s, &g));
+}
+
+/* An R1_DATA at p with its CRC, as a server makes it. */
+static size_t
+data(uint8_t *p, uint32_t s, uint64_t off, const uint8_t *d, size_t n)
+{
+	struct crcjoin j;
+
+	crc_join_init(&j, n);
+	return r1_pack_data(p, s, off, d, n,
+	    r1_data_crc(&j, s, off, np_crc32(d, n), n));
 }
 
 static void
 r1data(uint8_t src, uint8_t t, uint32_t s, uint64_t off, const uint8_t *d,
     size_t n)
 {
-	pkt[0] = R1_DATA;
-	put32(pkt + 1, s);
-	put64(pkt + 5, off);
-	memcpy(pkt + R1_DATA_HDR, d, n);
-	dgram(0, src, t, pkt, seal(R1_DATA_HDR + n));
+	dgram(0, src, t, pkt, data(pkt, s, off, d, n));
 }
 
 static void
 r1eot(uint8_t src, uint8_t t, uint32_t s, uint64_t total, uint32_t crc)
 {
-	pkt[0] = R1_EOT;
-	put32(pkt + 1, s);
-	put64(pkt + 5, total);
-	put32(pkt + 13, crc);
-	dgram(0, src, t, pkt, seal(17));
+	struct r1eot e;
+
+	e.length = total;
+	e.scrc = crc;
+	dgram(0, src, t, pkt, r1_pack_eot(pkt, s, &e));
 }
 
 static void
-r1word(uint8_t flags, uint8_t src, uint8_t t, uint8_t cmd, uint32_t s,
-    uint32_t a, int two, uint32_t b)
+r1done(uint8_t flags, uint8_t src, uint8_t t, uint32_t s, uint32_t result)
 {
-	pkt[0] = cmd;
-	put32(pkt + 1, s);
-	put32(pkt + 5, a);
-	put32(pkt + 9, b);
-	dgram(flags, src, t, pkt, seal(two ? 13 : 9));
+	dgram(flags, src, t, pkt, r1_pack_done(pkt, s, result));
+}
+
+static void
+r1error(uint8_t flags, uint8_t src, uint8_t t, uint32_t s, uint32_t code,
+    uint32_t eno)
+{
+	dgram(flags, src, t, pkt, r1_pack_error(pkt, s, code, eno));
 }
 
 static void
 r1pong(uint8_t src, uint8_t t, uint64_t stamp)
 {
-	pkt[0] = R1_PONG;
-	put32(pkt + 1, SESSION);
-	put64(pkt + 5, stamp);
-	dgram(FIX, src, t, pkt, seal(13));
+	dgram(FIX, src, t, pkt, r1_pack_pong(pkt, SESSION, stamp));
 }
 
 /* An R1_STATUS: progress, room, counters, and n ranges {off, len}. */
@@ -392,20 +396,20 @@ static void
 r1status(uint8_t src, uint8_t t, uint64_t ack, uint64_t room,
     uint32_t rcvd, uint32_t missed, unsigned n, const uint64_t *r)
 {
+	struct r1status st;
 	unsigned i;
 
-	pkt[0] = R1_STATUS;
-	put32(pkt + 1, SESSION);
-	put64(pkt + 5, ack);
-	put64(pkt + 13, room);
-	put32(pkt + 21, rcvd);
-	put32(pkt + 25, missed);
-	put16(pkt + 29, (uint16_t)n);
+	memset(&st, 0, sizeof(st));
+	st.ack = ack;
+	st.room = room;
+	st.rcvd = rcvd;
+	st.missed = missed;
+	st.nranges = n;
 	for (i = 0; i < n; i++) {
-		put64(pkt + 31 + 12 * i, r[2 * i]);
-		put32(pkt + 39 + 12 * i, (uint32_t)r[2 * i + 1]);
+		st.range[i].off = r[2 * i];
+		st.range[i].len = (uint32_t)r[2 * i + 1];
 	}
-	dgram(FIX, src, t, pkt, seal(31 + 12 * n));
+	dgram(FIX, src, t, pkt, r1_pack_status(pkt, SESSION, &st));
 }
 
 static void
@@ -414,7 +418,7 @@ rev1_seeds(void)
 	uint8_t d[300];
 	uint64_t r[4];
 	uint32_t crc;
-	size_t i;
+	size_t i, n;
 
 	for (i = 0; i < sizeof(d); i++)
 		d[i] = (uint8_t)(i * 7);
@@ -444,42 +448,34 @@ rev1_seeds(void)
 		r1data(0, 10, CSESSION, 128, d + 128, 64);
 		r1data(0, 10, CSESSION, 192, d + 192, 8);
 		r1eot(0, 10, CSESSION, 200, crc);
-		r1word(0, 0, 10, R1_ERROR, CSESSION,
-		    i ? R1E_DROPPED : R1E_ABORT, 1, 0);
+		r1error(0, 0, 10, CSESSION, i ? NPE_DROPPED : NPE_ABORT, 0);
 		end(i ? "r1-client-end-dropped" : "r1-client-end-abort");
 	}
 	begin(CLIENT | REV1, 0);
 	r1ping(0, 1, CSESSION, 1, T0, 0, 64, 256, NULL);
-	r1word(0, 0, 10, R1_ERROR, CSESSION, R1E_REFUSED, 1, 0);
+	r1error(0, 0, 10, CSESSION, NPE_REFUSED, 0);
 	end("r1-client-refused");
 
 	/* Client: GRO, two data blocks in one datagram; a bad stream CRC. */
 	begin(CLIENT | REV1, 0);
 	r1ping(0, 1, CSESSION, 1, T0, 0, 64, 128, NULL);
 	r1small(0, 0, 10, R1_INIT, CSESSION);
-	pkt[0] = R1_DATA;
-	put32(pkt + 1, CSESSION);
-	put64(pkt + 5, 0);
-	memcpy(pkt + 13, d, 64);
-	seal(77);
-	memcpy(pkt + 81, pkt, 13);
-	put64(pkt + 86, 64);
-	memcpy(pkt + 94, d + 64, 64);
-	put32(pkt + 158, np_crc32(pkt + 81, 77));
-	dgram(GRO, 0, 10, pkt, 162);
+	n = data(pkt, CSESSION, 0, d, 64);
+	n += data(pkt + n, CSESSION, 64, d + 64, 64);
+	dgram(GRO, 0, 10, pkt, n);
 	r1eot(0, 10, CSESSION, 128, crc ^ 1);
 	end("r1-client-gro-badcrc");
 
 	/* Client: with a label; other servers; an error; Rev. 0 talk. */
 	begin(CLIENT | REV1 | LABEL, VERBOSE);
-	r0two(0, 1, CM_PING, 1000, 0);
+	r0ping(0, 1, T0);
 	r1ping(0, 1, CSESSION, 1, T0, 0, 64, 256, "other");
 	r1ping(0, 1, CSESSION, 1, T0, 0, 64, 256, "fz");
 	r1ping(2, 1, CSESSION, 1, T0, 0, 64, 256, "fz");
 	r1small(0, 1, 10, R1_INIT, CSESSION + 1);	/* wrong session */
 	r1small(0, 0, 10, R1_INIT, CSESSION);
 	r1data(1, 10, CSESSION, 0, d, 64);		/* wrong port */
-	r1word(0, 0, 10, R1_ERROR, CSESSION, R1E_DROPPED, 1, 0);
+	r1error(0, 0, 10, CSESSION, NPE_DROPPED, 0);
 	end("r1-client-label-error");
 
 	/* Client: one block; its close fails; another: a signal at the end. */
@@ -508,7 +504,7 @@ rev1_seeds(void)
 	r1small(UFD, 0, 10, R1_INIT, CSESSION);
 	r1small(0, 0, 10, R1_INIT, CSESSION);
 	r1data(0, 10, CSESSION, 0, d, 300);
-	r1word(0, 0, 10, R1_ERROR, CSESSION, R1E_INTERNAL, 1, 28);
+	r1error(0, 0, 10, CSESSION, NPE_INTERNAL, 28);
 	pass(200);
 	end("r1-client-timeout");
 
@@ -523,7 +519,7 @@ rev1_seeds(void)
 	r1status(0, 10, 64, 64 + MIN_WINDOW, 2, 1, 1, r);
 	timeout();
 	r1status(0, 10, 200, 200 + MIN_WINDOW, 4, 1, 0, NULL);
-	r1word(FIX, 0, 10, R1_DONE, SESSION, 0, 0, 0);
+	r1done(FIX, 0, 10, SESSION, 0);
 	end("r1-server-transfer");
 
 	/* Server: -n 2, GRO statuses, a pong echo, one aborts, late one. */
@@ -539,11 +535,11 @@ rev1_seeds(void)
 	r[0] = 0, r[1] = 128, r[2] = 256, r[3] = 64;
 	r1status(0, 10, 0, MIN_WINDOW, 0, 6, 2, r);
 	r1status(1, 10, 512, 512 + MIN_WINDOW, 8, 0, 0, NULL);
-	r1word(FIX, 1, 10, R1_ERROR, SESSION, R1E_ABORT, 1, 0);
+	r1error(FIX, 1, 10, SESSION, NPE_ABORT, 0);
 	input(0x10, 10);
 	timeout();
 	r1status(0, 10, 1034, 1034 + MIN_WINDOW, 17, 6, 0, NULL);
-	r1word(FIX, 0, 10, R1_DONE, SESSION, 1, 0, 0);
+	r1done(FIX, 0, 10, SESSION, 1);
 	end("r1-server-two");
 
 	/* Server: -w 1 with a label; stdin fails; a signal. */

@@ -1,0 +1,384 @@
+/*
+ * netpipe: loop.c: the real driver of a role.
+ *
+ * It owns what a role may not touch: the sockets (net.c), the clock,
+ * standard input and output, the signals; it implements struct io over
+ * them and runs the one event loop: wait for a datagram, for standard
+ * input when the role wants data, or for the role's next deadline, and
+ * hand each to the role with the time.  What the operator sees goes
+ * through report.c.
+ *
+ * Copyright (C) 2026 the netpipe authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <sys/random.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+
+#include <arpa/inet.h>
+#include <err.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "netpipe.h"
+
+#define RECV_ROUNDS	8		/* recvmmsg batches per wakeup and socket */
+
+/* One run: the role's np, the io it is given, and the driver's own. */
+struct loop {
+	struct np	 np;
+	struct io	 io;
+	struct report	 rep;
+	const struct role *role;
+	int		 outclosed;	/* standard output is closed */
+	uint64_t	 end;		/* µs: the loop ended */
+	struct rxbatch	 rb;
+};
+
+static uint64_t	 now_us(void);
+static void	 onsignal(int);
+static void	 signals(void);
+static void	 io_send(void *, const void *, size_t,
+		    const struct sockaddr_in *);
+static void	 io_sendsegs(void *, const struct sockaddr_in *,
+		    const uint8_t *, size_t, size_t);
+static ssize_t	 io_read(void *, void *, size_t);
+static int	 io_write(void *, const void *, size_t);
+static int	 io_close(void *);
+static void	 io_say(void *, const char *);
+static void	 io_random(void *, void *, size_t);
+static void	 setup(struct loop *, const struct opts *);
+static void	 hello(const struct np *);
+static void	 datagram(struct loop *, int, uint64_t);
+static void	 receive(struct loop *, int);
+static int	 wait_events(struct loop *, struct pollfd *, const int *,
+		    uint64_t, int *);
+static void	 run(struct loop *);
+
+/* The only file-scope state: what a signal handler may set. */
+static volatile sig_atomic_t gotsig;
+
+/* The clock of every hook, µs, monotonic. */
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void
+onsignal(int sig)
+{
+	gotsig = sig;
+}
+
+/* EPIPE is an error like any other; SIGINT, SIGTERM, SIGHUP tell peers. */
+static void
+signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = onsignal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/*
+ * A role sends from one socket: a server from its status port, a
+ * client from its unicast status socket.
+ */
+static void
+io_send(void *ctx, const void *p, size_t len, const struct sockaddr_in *to)
+{
+	struct loop *lp = ctx;
+
+	net_send(lp->np.o->server ? lp->np.net.fd : lp->np.net.ufd, p, len,
+	    to);
+}
+
+static void
+io_sendsegs(void *ctx, const struct sockaddr_in *to, const uint8_t *p,
+    size_t len, size_t seg)
+{
+	struct loop *lp = ctx;
+
+	net_sendsegs(lp->np.o->server ? lp->np.net.fd : lp->np.net.ufd, to,
+	    p, len, seg);
+}
+
+static ssize_t
+io_read(void *ctx, void *p, size_t len)
+{
+	(void)ctx;
+	return read(STDIN_FILENO, p, len);
+}
+
+/* Write all of p to standard output; returns 0 or an errno. */
+static int
+io_write(void *ctx, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	ssize_t r;
+
+	(void)ctx;
+	while (len > 0) {
+		r = write(STDOUT_FILENO, p, len);
+		if (r == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return errno;
+		}
+		p += r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Close standard output, once; returns 0 or an errno. */
+static int
+io_close(void *ctx)
+{
+	struct loop *lp = ctx;
+
+	if (lp->outclosed)
+		return 0;
+	lp->outclosed = 1;
+	if (close(STDOUT_FILENO) == -1 && errno != EINTR)
+		return errno;
+	return 0;
+}
+
+static void
+io_say(void *ctx, const char *line)
+{
+	struct loop *lp = ctx;
+
+	report_say(&lp->rep, line);
+}
+
+static void
+io_random(void *ctx, void *p, size_t len)
+{
+	(void)ctx;
+	if (getrandom(p, len, 0) != (ssize_t)len)
+		err(1, "getrandom");
+}
+
+/* The first words of a run: which interface, what a client waits for. */
+static void
+hello(const struct np *np)
+{
+	const struct opts *o = np->o;
+
+	if (o->iface == NULL && np->net.ifname[0] != '\0' &&
+	    (o->server || o->multicast))
+		info(np, "interface %s (%s): %s; name another with -i",
+		    np->net.ifname, inet_ntoa(np->net.ifaddr), np->net.ifwhy);
+	if (!o->server && o->multicast)
+		info(np, "waiting for a server: group %s, UDP port %u, on %s",
+		    inet_ntoa(o->group), o->port, np->net.ifname);
+	else if (!o->server)
+		info(np, "waiting for a server: UDP port %u, broadcast or "
+		    "unicast", o->port);
+}
+
+/*
+ * Everything before the loop: signals, the report (and --stats), the
+ * terminal checks, the sockets and the clock of the run, the role.
+ */
+static void
+setup(struct loop *lp, const struct opts *o)
+{
+	struct np *np = &lp->np;
+
+	memset(lp, 0, sizeof(*lp));
+	lp->io = (struct io){
+		.ctx = lp,
+		.send = io_send,
+		.sendsegs = io_sendsegs,
+		.read = io_read,
+		.write = io_write,
+		.close = io_close,
+		.say = io_say,
+		.random = io_random,
+	};
+	np->o = o;
+	np->io = &lp->io;
+	signals();
+	report_init(&lp->rep, np, STDERR_FILENO,
+	    o->server ? STDIN_FILENO : -1);
+	report_attach(&lp->rep, now_us);
+	/* Never read or write the terminal: no prompts, no binary mess. */
+	if (o->server && isatty(STDIN_FILENO))
+		errx(1, "standard input is a terminal: give the server a "
+		    "file or a pipe (netpipe -s < file)");
+	if (!o->server && isatty(STDOUT_FILENO))
+		errx(1, "standard output is a terminal: send the stream to "
+		    "a file or a pipe (netpipe -c > file)");
+	if (o->server)
+		net_server(&np->net, o);
+	else
+		net_client(&np->net, o);
+	np->start = now_us();
+	hello(np);
+	lp->role = role_for(o);
+	lp->role->init(np, now_us());
+	report_start(&lp->rep, lp->role);
+}
+
+/*
+ * Datagram j of the batch, received at now: with GRO several segments,
+ * each handed to the role on its own; an empty one (or one that was not
+ * IPv4) as an empty packet.
+ */
+static void
+datagram(struct loop *lp, int j, uint64_t now)
+{
+	const struct rxbatch *rb = &lp->rb;
+	const uint8_t *p = rb->iov[j].iov_base;
+	size_t off, len;
+
+	for (off = 0; off < rb->len[j] && !lp->np.done; off += len) {
+		len = rb->len[j] - off;
+		if (len > rb->seg[j])
+			len = rb->seg[j];
+		lp->role->packet(&lp->np, p + off, len, &rb->from[j], now);
+	}
+	if (rb->len[j] == 0)
+		lp->role->packet(&lp->np, p, 0, &rb->from[j], now);
+}
+
+/* What waits on fd: a few batches, each stamped with one clock read. */
+static void
+receive(struct loop *lp, int fd)
+{
+	uint64_t now;
+	int j, k, n;
+
+	for (k = 0; k < RECV_ROUNDS && !lp->np.done; k++) {
+		if ((n = net_recvbatch(fd, &lp->rb)) == 0)
+			break;
+		now = now_us();
+		for (j = 0; j < n && !lp->np.done; j++)
+			datagram(lp, j, now);
+		if (n < RX_BATCH)
+			break;
+	}
+}
+
+/*
+ * Sleep in ppoll until a socket has a datagram, standard input has data
+ * (if the role wants it: *in), or the role's deadline or the report's
+ * next tick (next) comes.  The clock is read again here, not only at
+ * the top of the loop: the role's timer may have spent a while sending.
+ * Returns how many sockets were polled, -1 when a signal came.
+ */
+static int
+wait_events(struct loop *lp, struct pollfd *pfd, const int *fds,
+    uint64_t next, int *in)
+{
+	const struct role *r = lp->role;
+	struct timespec ts;
+	uint64_t now, dl;
+	int i, nfd, npfd;
+
+	nfd = lp->np.net.ufd != -1 ? 2 : 1;
+	now = now_us();
+	dl = r->deadline(&lp->np, now);
+	if (dl > next)
+		dl = next;
+	dl = dl > now ? dl - now : 0;
+	ts.tv_sec = dl / 1000000;
+	ts.tv_nsec = dl % 1000000 * 1000;
+	for (i = 0; i < nfd; i++) {
+		pfd[i].fd = fds[i];
+		pfd[i].events = POLLIN;
+	}
+	npfd = nfd;
+	*in = r->want_input != NULL && r->want_input(&lp->np);
+	if (*in) {
+		pfd[npfd].fd = STDIN_FILENO;
+		pfd[npfd++].events = POLLIN;
+	}
+	if (ppoll(pfd, npfd, &ts, NULL) == -1) {
+		if (errno == EINTR)
+			return -1;
+		err(1, "poll");
+	}
+	return nfd;
+}
+
+/*
+ * The one event loop of every role: the role's timers, then a wait for
+ * a datagram, for standard input, or for the next deadline; a signal
+ * ends it through the role's interrupt.
+ */
+static void
+run(struct loop *lp)
+{
+	struct np *np = &lp->np;
+	const struct role *r = lp->role;
+	struct pollfd pfd[3];
+	uint64_t now, next;
+	int fds[2], i, nfd, in;
+
+	fds[0] = np->net.fd;
+	fds[1] = np->net.ufd;
+	while (!np->done) {
+		now = now_us();
+		if (gotsig) {
+			r->interrupt(np, gotsig, now);
+			break;
+		}
+		r->timer(np, now);
+		if (np->done)
+			break;
+		next = report_tick(&lp->rep, now);
+		if ((nfd = wait_events(lp, pfd, fds, next, &in)) == -1)
+			continue;
+		for (i = 0; i < nfd && !np->done; i++)
+			if (pfd[i].revents & (POLLIN | POLLERR))
+				receive(lp, fds[i]);
+		if (in && !np->done && pfd[nfd].revents)
+			r->input(np, now_us());
+	}
+	lp->end = now_us();
+	if (np->junk || np->foreign)
+		debug(np, "ignored %llu malformed and %llu foreign datagrams",
+		    (unsigned long long)np->junk,
+		    (unsigned long long)np->foreign);
+}
+
+/*
+ * One whole run of netpipe with the options o: set up, the loop, the
+ * summary and --stats.  Returns the exit status.
+ */
+int
+loop_run(const struct opts *o)
+{
+	struct loop lp;
+
+	setup(&lp, o);
+	run(&lp);
+	report_summary(&lp.rep, lp.end);
+	if (report_stats(&lp.rep, lp.end) == -1 && lp.np.status == 0)
+		lp.np.status = 1;
+	if (lp.role->fini != NULL)
+		lp.role->fini(&lp.np);
+	free(lp.rb.buf);
+	return lp.np.status;
+}
