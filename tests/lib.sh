@@ -28,12 +28,20 @@
 #   measured WHAT MS	prints "measured: WHAT: MS ms", the line the matrix
 #		in tests/README is made from
 #   prefix_of FILE OUT	fails the test unless OUT is a prefix of FILE
+#   addr_of NAME	sets ADDR to NAME's address:port as a loopback
+#		server names it (call it while NAME runs)
 #   each_rev CMD...	run CMD once for each protocol revision in $REVS
 #		("0": -0, NetPipe Rev. 0; "default": no flag), each time
 #		with a new $PORT and $GROUP; server and client add the flag
 #
 # Every netpipe started here is "$NETPIPE".  Variables NP_ENV (words like
 # VAR=value) are put in the environment of the next server/client call.
+#
+# The bounded waits (wait_for, wait_size, wait_file, wait_grep) end by
+# $NETPIPE_TEST_DEADLINE (ms since the epoch) if it is set: tests/run
+# sets it a little before it kills the test, so that a test that waits
+# past its time limit fails with its own message, having said that the
+# limit cut its wait short, and cleans up.
 
 set -u
 
@@ -93,6 +101,27 @@ now_ms() {
 	date +%s%3N
 }
 
+# until_ms SECONDS: sets _end to when a wait of SECONDS from now ends
+# (ms since the epoch), by NETPIPE_TEST_DEADLINE at the latest, and CUT
+# to 1 if that cut it short.
+until_ms() {
+	_end=$(($(now_ms) + $1 * 1000))
+	CUT=0
+	if [ -n "${NETPIPE_TEST_DEADLINE:-}" ] &&
+	    [ "$_end" -gt "$NETPIPE_TEST_DEADLINE" ]; then
+		_end=$NETPIPE_TEST_DEADLINE
+		CUT=1
+	fi
+}
+
+# timed_out: a wait ended unmet; says so (on stderr) if the time limit
+# cut it short, and returns 124.
+timed_out() {
+	[ "$CUT" -eq 0 ] ||
+	    echo "a wait was cut short by tests/run's time limit (${NETPIPE_TEST_TIMEOUT:-?} s)" >&2
+	return 124
+}
+
 # A random number 0..65535.
 rand16() {
 	od -An -N2 -tu2 /dev/urandom | tr -d ' \n'
@@ -110,7 +139,7 @@ dump() {
 }
 
 fail() {
-	echo "FAIL${REVNAME:+ [$REVNAME]}: $*"
+	printf 'FAIL%s: %s\n' "${REVNAME:+ [$REVNAME]}" "$*"
 	dump
 	exit 1
 }
@@ -283,11 +312,11 @@ client() {
 
 # wait_for SECONDS NAME...: bounded wait for processes started by bg_run.
 wait_for() {
-	_end=$(($(now_ms) + $1 * 1000))
+	until_ms "$1"
 	shift
 	_st=0
 	for _w in "$@"; do
-		while running "$_w" && [ "$(now_ms)" -lt $_end ]; do
+		while running "$_w" && [ "$(now_ms)" -lt "$_end" ]; do
 			sleep 0.05
 		done
 		if running "$_w"; then
@@ -301,14 +330,14 @@ wait_for() {
 			_st=124
 		fi
 	done
-	return $_st
+	[ $_st -eq 0 ] || timed_out
 }
 
 # wait_size FILE MIN SECONDS: bounded wait until FILE holds MIN bytes.
 wait_size() {
-	_end=$(($(now_ms) + $3 * 1000))
+	until_ms "$3"
 	while [ "$(size "$1")" -lt "$2" ]; do
-		[ "$(now_ms)" -lt $_end ] || return 124
+		[ "$(now_ms)" -lt "$_end" ] || timed_out || return
 		sleep 0.05
 	done
 	return 0
@@ -328,9 +357,9 @@ exit_ms() {
 }
 
 wait_grep() {
-	_end=$(($(now_ms) + $1 * 1000))
+	until_ms "$1"
 	while ! grep -q -E "$3" "$2" 2>/dev/null; do
-		[ "$(now_ms)" -lt $_end ] || return 124
+		[ "$(now_ms)" -lt "$_end" ] || timed_out || return
 		sleep 0.02
 	done
 	now_ms
@@ -383,6 +412,23 @@ release() {
 status_port() {
 	ss -Huanp 2>/dev/null | grep "pid=$(pid "$1")," |
 	    awk '{ print $4 }' | sed 's/.*://' | grep -v -x "$PORT" | head -n 1
+}
+
+# addr_of NAME: sets ADDR to NAME's address as a loopback server names
+# it, 127.0.0.1:PORT, PORT its status port (ss); a bounded wait (5 s)
+# while NAME starts.  The test fails if NAME has exited or has no such
+# socket: call it while NAME runs.
+addr_of() {
+	_i=0
+	while running "$1" && [ -z "$(status_port "$1")" ] && [ $_i -lt 100 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	_p=$(status_port "$1")
+	running "$1" || fail "addr_of $1: it has exited"
+	[ -n "$_p" ] || fail "addr_of $1: no status socket of pid $(pid "$1") in ss -uanp"
+	# shellcheck disable=SC2034 # for the test
+	ADDR=127.0.0.1:$_p
 }
 
 # transfer NCLIENTS FILE [SERVER ARG...]: NCLIENTS clients c1.., a server s
