@@ -357,6 +357,10 @@ struct members {
 	uint8_t		*v;		/* max elements of size bytes */
 	size_t		 size;
 	unsigned	 n, max, nalive;
+	/* The revision's error packet (CM_ERROR, R1_ERROR) from the
+	   server to a client or the group: code, errno. */
+	void		 (*senderr)(struct np *, const struct sockaddr_in *,
+			    uint32_t, uint32_t);
 };
 
 /* The last ping stamps a server sent: an echo must be one of them. */
@@ -477,19 +481,27 @@ void		 rtt_sample(struct rtt *, uint64_t, uint64_t, uint64_t);
 const char	*addrstr(const struct sockaddr_in *);
 int		 sameaddr(const struct sockaddr_in *, const struct sockaddr_in *);
 uint64_t	 ping_period(const struct opts *);
-void		 members_init(struct members *, size_t, unsigned);
+void		 members_init(struct members *, size_t, unsigned,
+		    void (*)(struct np *, const struct sockaddr_in *, uint32_t,
+		    uint32_t));
 void		 members_free(struct members *);
 struct member	*member_at(const struct members *, unsigned);
 struct member	*member_find(const struct members *,
 		    const struct sockaddr_in *);
-struct member	*member_admit(struct np *, struct members *,
+struct member	*member_join(struct np *, struct members *, int,
 		    const struct sockaddr_in *, uint64_t, uint64_t, uint64_t);
-void		 members_compact(struct members *);
+int		 members_seek_over(const struct np *, struct members *,
+		    uint64_t, uint64_t);
+int		 members_gone(struct np *, const struct members *);
 int		 member_drop(struct np *, struct members *, struct member *,
 		    int, const char *, ...)
 		    __attribute__((format(printf, 5, 6)));
 void		 member_peer(const struct member *, int, struct peer *);
-const char	*member_error(char *, size_t, uint32_t, uint32_t);
+int		 member_stopped(struct np *, struct members *, struct member *,
+		    int, uint32_t, uint32_t);
+ssize_t		 server_read(struct np *, const struct members *, void *,
+		    size_t);
+void		 server_interrupt(struct np *, int, uint64_t);
 void		 server_error(struct np *, const struct sockaddr_in *,
 		    uint32_t, uint32_t, uint64_t);
 void		 stamp_add(struct stamps *, uint64_t);
@@ -536,6 +548,28 @@ void		 net_gro(int);
 void		 net_sendsegs(int, const struct sockaddr_in *, const uint8_t *,
 		    size_t, size_t);
 void		 net_send(int, const void *, size_t, const struct sockaddr_in *);
+
+/* fec.c */
+/*
+ * The erasure code of parity on demand.  A group: k data blocks
+ * (numbered 0..k-1) and parity blocks (k..FEC_N-1), all len bytes (a
+ * short last data block zero-padded by the caller); any k of them give
+ * back the data.  fec_encode makes parity block k + idx (parity must
+ * not overlap the data).  fec_decode: slot i of blocks holds data block
+ * i (idx[i] == i) or a parity block (idx[i] >= k) in place of data block
+ * i, which it rebuilds there.  Both return -1 for indexes out of range
+ * (decode: also a parity block twice), else 0.  fec_impl names the path
+ * (portable, ssse3, avx2, gfni); fec_mul and fec_inv are GF(2^8)'s, for
+ * tests/fec.c.
+ */
+#define FEC_N		256		/* blocks in a group, data and parity */
+int		 fec_encode(unsigned, unsigned, const uint8_t *const *, size_t,
+		    uint8_t *);
+int		 fec_decode(unsigned, const unsigned *, uint8_t *const *,
+		    size_t);
+const char	*fec_impl(void);
+uint8_t		 fec_mul(uint8_t, uint8_t);
+uint8_t		 fec_inv(uint8_t);
 
 /* ---- loop.c, report.c: the driver (section of the driver's engineer) */
 
@@ -586,7 +620,58 @@ int		 report_stats(struct report *, uint64_t);
 /* loop.c: one whole run of netpipe (main's after the command line) */
 int		 loop_run(const struct opts *);
 
-/* rev0.c, rev1.c */
+/*
+ * rev0.c, rev1.c: each defines a server, hooks s_*, and a client, k_*,
+ * under the same names.  ROLE_HOOKS declares them where they are
+ * defined; SERVER_ROLE and CLIENT_ROLE are their tables.  A server's
+ * interrupt is role.c's, the same in both: a server's state (np->rs)
+ * begins with its struct members.  A client reads no input.
+ */
+#define ROLE_HOOKS							\
+static void	 s_init(struct np *, uint64_t);				\
+static void	 s_fini(struct np *);					\
+static void	 s_packet(struct np *, const uint8_t *, size_t,		\
+		    const struct sockaddr_in *, uint64_t);		\
+static void	 s_timer(struct np *, uint64_t);			\
+static uint64_t	 s_deadline(const struct np *, uint64_t);		\
+static int	 s_want_input(const struct np *);			\
+static void	 s_input(struct np *, uint64_t);			\
+static void	 s_tally(const struct np *, struct tally *);		\
+static void	 s_peer(const struct np *, unsigned, struct peer *);	\
+static void	 k_init(struct np *, uint64_t);				\
+static void	 k_fini(struct np *);					\
+static void	 k_packet(struct np *, const uint8_t *, size_t,		\
+		    const struct sockaddr_in *, uint64_t);		\
+static void	 k_timer(struct np *, uint64_t);			\
+static uint64_t	 k_deadline(const struct np *, uint64_t);		\
+static void	 k_interrupt(struct np *, int, uint64_t);		\
+static void	 k_tally(const struct np *, struct tally *);		\
+static void	 k_peer(const struct np *, unsigned, struct peer *)
+
+#define SERVER_ROLE {							\
+	.init = s_init,							\
+	.fini = s_fini,							\
+	.packet = s_packet,						\
+	.timer = s_timer,						\
+	.deadline = s_deadline,						\
+	.want_input = s_want_input,					\
+	.input = s_input,						\
+	.interrupt = server_interrupt,					\
+	.tally = s_tally,						\
+	.peer = s_peer							\
+}
+
+#define CLIENT_ROLE {							\
+	.init = k_init,							\
+	.fini = k_fini,							\
+	.packet = k_packet,						\
+	.timer = k_timer,						\
+	.deadline = k_deadline,						\
+	.interrupt = k_interrupt,					\
+	.tally = k_tally,						\
+	.peer = k_peer							\
+}
+
 extern const struct role rev0_server, rev0_client;
 extern const struct role rev1_server, rev1_client;
 

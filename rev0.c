@@ -16,7 +16,6 @@
 #include <netinet/in.h>
 
 #include <err.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,8 +47,8 @@ struct client {
 };
 
 struct server {
+	struct members	 cl;		/* of struct client: first (netpipe.h) */
 	enum sphase	 phase;
-	struct members	 cl;		/* of struct client */
 	struct client	*chosen;	/* -1 mode: the acknowledging client */
 	int		 plz;		/* chosen has not answered since CM_ACK_PLZ */
 	uint64_t	 seek_end;	/* -w: the seek phase ends here */
@@ -91,6 +90,9 @@ struct kstate {
 	uint8_t		 out[OUTBUF];	/* standard output buffer */
 };
 
+/* The hooks: s_init ... s_peer, k_init ... k_peer (netpipe.h). */
+ROLE_HOOKS;
+
 /* Both sides. */
 static void	 send_error(struct np *, const struct sockaddr_in *, uint32_t,
 		    uint32_t);
@@ -103,8 +105,6 @@ static void	 s_unicast(struct np *, struct client *, const uint8_t *,
 static void	 s_ping(struct np *, uint64_t);
 static int	 s_needs_ack(const struct server *, const struct client *);
 static void	 s_arm(struct client *, uint64_t);
-static void	 s_drop(struct np *, struct client *, uint64_t, const char *,
-		    ...) __attribute__((format(printf, 4, 5)));
 static void	 s_choose(struct np *, uint64_t);
 static void	 s_start_init(struct np *, uint64_t);
 static void	 s_start_eot(struct np *, uint64_t);
@@ -127,17 +127,6 @@ static int	 s_error(struct np *, struct client *, const struct r0pkt *,
 static int	 s_done(struct np *, struct client *);
 static void	 s_timeouts(struct np *, uint64_t);
 static void	 s_resends(struct np *, uint64_t);
-static void	 s_init(struct np *, uint64_t);
-static void	 s_fini(struct np *);
-static void	 s_packet(struct np *, const uint8_t *, size_t,
-		    const struct sockaddr_in *, uint64_t);
-static void	 s_timer(struct np *, uint64_t);
-static uint64_t	 s_deadline(const struct np *, uint64_t);
-static int	 s_want_input(const struct np *);
-static void	 s_input(struct np *, uint64_t);
-static void	 s_interrupt(struct np *, int, uint64_t);
-static void	 s_tally(const struct np *, struct tally *);
-static void	 s_peer(const struct np *, unsigned, struct peer *);
 
 /* Client. */
 static void	 k_send(struct np *, const uint8_t *, size_t);
@@ -160,39 +149,9 @@ static void	 k_rxok(struct np *, int, uint64_t);
 static int	 k_eot(struct np *, const struct r0pkt *, uint64_t);
 static int	 k_error(struct np *, const struct r0pkt *,
 		    const struct sockaddr_in *);
-static void	 k_init(struct np *, uint64_t);
-static void	 k_fini(struct np *);
-static void	 k_packet(struct np *, const uint8_t *, size_t,
-		    const struct sockaddr_in *, uint64_t);
-static void	 k_timer(struct np *, uint64_t);
-static uint64_t	 k_deadline(const struct np *, uint64_t);
-static void	 k_interrupt(struct np *, int, uint64_t);
-static void	 k_tally(const struct np *, struct tally *);
-static void	 k_peer(const struct np *, unsigned, struct peer *);
 
-const struct role rev0_server = {
-	.init = s_init,
-	.fini = s_fini,
-	.packet = s_packet,
-	.timer = s_timer,
-	.deadline = s_deadline,
-	.want_input = s_want_input,
-	.input = s_input,
-	.interrupt = s_interrupt,
-	.tally = s_tally,
-	.peer = s_peer
-};
-
-const struct role rev0_client = {
-	.init = k_init,
-	.fini = k_fini,
-	.packet = k_packet,
-	.timer = k_timer,
-	.deadline = k_deadline,
-	.interrupt = k_interrupt,
-	.tally = k_tally,
-	.peer = k_peer
-};
+const struct role rev0_server = SERVER_ROLE;
+const struct role rev0_client = CLIENT_ROLE;
 
 /* CM_ERROR from this end's socket (the driver knows which it is). */
 static void
@@ -218,7 +177,7 @@ s_init(struct np *np, uint64_t now)
 	s->phase = S_SEEK;
 	s->seq = o->first_seq;
 	s->ping_period = ping_period(o);
-	members_init(&s->cl, sizeof(struct client), o->nclients);
+	members_init(&s->cl, sizeof(struct client), o->nclients, send_error);
 	if (o->wait)
 		s->seek_end = now + secs(o->wait);
 	if (o->unicast)
@@ -287,28 +246,10 @@ s_arm(struct client *c, uint64_t now)
 	c->m.resend = now + c->m.rtt.rto;
 }
 
-static void
-s_drop(struct np *np, struct client *c, uint64_t now, const char *fmt, ...)
-{
-	struct server *s = np->rs;
-	char why[sizeof(c->m.why)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	/* In the seek phase it only leaves: members_compact gives its
-	   place away. */
-	if (!member_drop(np, &s->cl, &c->m, s->phase == S_SEEK, "%s", why))
-		return;
-	send_error(np, &c->m.addr, NPE_DROPPED, 0);
-	if (c == s->chosen)
-		s_choose(np, now);
-}
-
 /*
- * -1 mode: pick the first live client to acknowledge.  If a block is in
- * flight, the new one is told (CM_ACK_PLZ) and sent the block at once.
+ * -1 mode: pick the first live client to acknowledge (again, when
+ * member_drop has dropped the one chosen).  If a block is in flight, the
+ * new one is told (CM_ACK_PLZ) and sent the block at once.
  */
 static void
 s_choose(struct np *np, uint64_t now)
@@ -386,17 +327,12 @@ s_advance(struct np *np, uint64_t now)
 {
 	struct server *s = np->rs;
 
-	if (s->phase != S_SEEK && s->cl.nalive == 0) {
-		np_fail(np, "no client left, giving up");
+	if (s->phase != S_SEEK && members_gone(np, &s->cl))
 		return;
-	}
 	switch (s->phase) {
 	case S_SEEK:
-		if (s->cl.nalive == np->o->nclients ||
-		    (s->seek_end && now >= s->seek_end && s->cl.nalive > 0)) {
-			members_compact(&s->cl);
+		if (members_seek_over(np, &s->cl, s->seek_end, now))
 			s_start_init(np, now);
-		}
 		break;
 	case S_INIT:
 		if (s_all_ok(s)) {
@@ -521,16 +457,10 @@ s_stranger(struct np *np, const struct r0pkt *pk, int intact,
 		np->foreign++;
 		return;
 	}
-	if (s->phase == S_SEEK)
-		members_compact(&s->cl);
-	if (s->phase == S_SEEK && s->cl.n < np->o->nclients) {
-		c = (struct client *)member_admit(np, &s->cl, from, now,
-		    now - pk->stamp, RTO_MIN);
+	c = (struct client *)member_join(np, &s->cl, s->phase == S_SEEK, from,
+	    now, now - pk->stamp, RTO_MIN);
+	if (c != NULL)
 		c->minrtt = now - pk->stamp;
-	} else {
-		debug(np, "client %s refused: too late", addrstr(from));
-		send_error(np, from, NPE_REFUSED, 0);
-	}
 	s_advance(np, now);
 }
 
@@ -587,7 +517,9 @@ s_rxerr(struct np *np, struct client *c, const struct r0pkt *pk,
 	struct server *s = np->rs;
 
 	if (pk->code == RXERR_SEQ) {
-		s_drop(np, c, now, "sequence error (it lost a block)");
+		if (member_drop(np, &s->cl, &c->m, s->phase == S_SEEK,
+		    "sequence error (it lost a block)") && c == s->chosen)
+			s_choose(np, now);
 		return 0;
 	}
 	if (pk->code != RXERR_CRC)
@@ -603,10 +535,11 @@ static int
 s_error(struct np *np, struct client *c, const struct r0pkt *pk,
     uint64_t now)
 {
-	char why[sizeof(c->m.why)];
+	struct server *s = np->rs;
 
-	s_drop(np, c, now, "%s", member_error(why, sizeof(why), pk->code,
-	    pk->eno));
+	if (member_stopped(np, &s->cl, &c->m, s->phase == S_SEEK, pk->code,
+	    pk->eno) && c == s->chosen)
+		s_choose(np, now);
 	return 0;
 }
 
@@ -671,18 +604,24 @@ s_timeouts(struct np *np, uint64_t now)
 	struct server *s = np->rs;
 	struct client *c;
 	unsigned i;
+	int seeking = s->phase == S_SEEK, dropped;
 
 	for (i = 0; i < s->cl.n; i++) {
 		c = s_cl(s, i);
 		if (!c->m.alive || (s->phase == S_EOT && c->ok))
 			continue;	/* a client done may leave */
 		if (now - c->m.heard >= secs(np->o->timeout))
-			s_drop(np, c, now, "timed out after %u s",
-			    np->o->timeout);
-		else if (s->phase != S_SEEK && !c->ok &&
+			dropped = member_drop(np, &s->cl, &c->m, seeking,
+			    "timed out after %u s", np->o->timeout);
+		else if (!seeking && !c->ok &&
 		    now - c->armed >= secs(np->o->timeout))
-			s_drop(np, c, now, "no answer for %u s, though "
-			    "alive", np->o->timeout);
+			dropped = member_drop(np, &s->cl, &c->m, seeking,
+			    "no answer for %u s, though alive",
+			    np->o->timeout);
+		else
+			continue;
+		if (dropped && c == s->chosen)
+			s_choose(np, now);
 	}
 }
 
@@ -779,8 +718,6 @@ s_input(struct np *np, uint64_t now)
 {
 	struct server *s = np->rs;
 	ssize_t r;
-	unsigned i;
-	int e;
 
 	(void)now;
 	if (s->inoff > 0) {
@@ -788,39 +725,12 @@ s_input(struct np *np, uint64_t now)
 		s->inlen -= s->inoff;
 		s->inoff = 0;
 	}
-	r = np->io->read(np->io->ctx, s->in + s->inlen, INBUF - s->inlen);
-	if (r == -1 && (errno == EINTR || errno == EAGAIN))
+	if ((r = server_read(np, &s->cl, s->in + s->inlen,
+	    INBUF - s->inlen)) == -1)
 		return;
-	if (r == -1) {
-		e = errno;
-		for (i = 0; i < ABORT_COPIES; i++)
-			send_error(np, &np->net.dst, NPE_INTERNAL,
-			    (uint32_t)e);
-		np_fail(np, "stdin: %s", strerror(e));
-		return;
-	}
 	if (r == 0)
 		s->eof = 1;
 	s->inlen += (size_t)r;
-}
-
-static void
-s_interrupt(struct np *np, int sig, uint64_t now)
-{
-	struct server *s = np->rs;
-	struct client *c;
-	unsigned i;
-
-	(void)now;
-	for (i = 0; i < ABORT_COPIES; i++)
-		send_error(np, &np->net.dst, NPE_ABORT, 0);
-	for (i = 0; i < s->cl.n; i++) {
-		c = s_cl(s, i);
-		if (c->m.alive)
-			send_error(np, &c->m.addr, NPE_ABORT, 0);
-	}
-	np_fail(np, "%s: transfer aborted, clients told to stop",
-	    strsignal(sig));
 }
 
 static void

@@ -18,8 +18,6 @@
 #include <netinet/in.h>
 
 #include <err.h>
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,8 +69,8 @@ struct r1client {
 };
 
 struct r1server {
+	struct members	 cl;		/* of struct r1client: first (netpipe.h) */
 	enum { S_SEEK, S_INIT, S_TX, S_EOT } phase;
-	struct members	 cl;		/* of struct r1client */
 	uint32_t	 session;
 	uint64_t	 seek_end;
 	uint64_t	 next_ping, last_send;
@@ -132,17 +130,16 @@ struct r1cli {
 	int		 warned;
 };
 
+/* The hooks: s_init ... s_peer, k_init ... k_peer (netpipe.h). */
+ROLE_HOOKS;
+
 static void	 s_senderr(struct np *, const struct sockaddr_in *, uint32_t,
 		    uint32_t);
-static void	 s_init(struct np *, uint64_t);
-static void	 s_fini(struct np *);
 static struct r1client *s_client(const struct r1server *, unsigned);
 static uint64_t	 s_slowest(const struct r1server *);
 static uint64_t	 s_limit(const struct r1server *);
 static void	 s_group(struct np *, const uint8_t *, size_t, uint64_t);
 static void	 s_ping(struct np *, uint64_t, int);
-static void	 s_drop(struct np *, struct r1client *, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 static void	 s_small(struct np *, const struct sockaddr_in *, uint8_t);
 static void	 s_eot(struct np *, const struct sockaddr_in *, uint64_t);
 static void	 s_queue(struct r1server *, uint64_t);
@@ -165,20 +162,8 @@ static void	 s_pong(struct r1client *, uint64_t, uint64_t);
 static void	 s_status(struct np *, struct r1client *,
 		    const struct r1status *, uint64_t);
 static int	 s_done(struct np *, struct r1client *, uint32_t);
-static void	 s_error(struct np *, struct r1client *, const struct r1error *);
-static void	 s_packet(struct np *, const uint8_t *, size_t,
-		    const struct sockaddr_in *, uint64_t);
 static void	 s_watch(struct np *, struct r1client *, uint64_t);
-static void	 s_timer(struct np *, uint64_t);
-static uint64_t	 s_deadline(const struct np *, uint64_t);
-static int	 s_want_input(const struct np *);
-static void	 s_input(struct np *, uint64_t);
-static void	 s_interrupt(struct np *, int, uint64_t);
-static void	 s_tally(const struct np *, struct tally *);
-static void	 s_peer(const struct np *, unsigned, struct peer *);
 
-static void	 k_start(struct np *, uint64_t);
-static void	 k_fini(struct np *);
 static void	 k_send(struct np *, const uint8_t *, size_t);
 static void	 k_small(struct np *, uint8_t);
 static void	 k_abort(struct np *, uint32_t, int);
@@ -198,43 +183,15 @@ static void	 k_check_end(struct np *, uint64_t);
 static int	 k_rev0(struct np *, const uint8_t *, size_t,
 		    const struct sockaddr_in *);
 static void	 k_ping(struct np *, const struct r1ping *);
-static void	 k_init(struct np *, uint64_t);
+static void	 k_begin(struct np *, uint64_t);
 static void	 k_eot(struct np *, const struct r1eot *,
 		    const struct sockaddr_in *);
 static void	 k_bye(struct np *);
 static void	 k_error(struct np *, const struct r1error *,
 		    const struct sockaddr_in *);
-static void	 k_packet(struct np *, const uint8_t *, size_t,
-		    const struct sockaddr_in *, uint64_t);
-static void	 k_timer(struct np *, uint64_t);
-static uint64_t	 k_deadline(const struct np *, uint64_t);
-static void	 k_interrupt(struct np *, int, uint64_t);
-static void	 k_tally(const struct np *, struct tally *);
-static void	 k_peer(const struct np *, unsigned, struct peer *);
 
-const struct role rev1_server = {
-	.init = s_init,
-	.fini = s_fini,
-	.packet = s_packet,
-	.timer = s_timer,
-	.deadline = s_deadline,
-	.want_input = s_want_input,
-	.input = s_input,
-	.interrupt = s_interrupt,
-	.tally = s_tally,
-	.peer = s_peer
-};
-
-const struct role rev1_client = {
-	.init = k_start,
-	.fini = k_fini,
-	.packet = k_packet,
-	.timer = k_timer,
-	.deadline = k_deadline,
-	.interrupt = k_interrupt,
-	.tally = k_tally,
-	.peer = k_peer
-};
+const struct role rev1_server = SERVER_ROLE;
+const struct role rev1_client = CLIENT_ROLE;
 
 /* ---- server ---------------------------------------------------------- */
 
@@ -276,7 +233,7 @@ s_init(struct np *np, uint64_t now)
 	    (s->rtxq = calloc(s->nblk, sizeof(*s->rtxq))) == NULL ||
 	    (s->tx = malloc(TX_BYTES + DATA_OVERHEAD + s->B)) == NULL)
 		err(1, NULL);
-	members_init(&s->cl, sizeof(struct r1client), o->nclients);
+	members_init(&s->cl, sizeof(struct r1client), o->nclients, s_senderr);
 	crc_join_init(&s->join, s->B);
 	s->ping_period = ping_period(o);
 	rate_start(o->rate, &s->rate, &s->cap);
@@ -375,24 +332,6 @@ s_ping(struct np *np, uint64_t now, int seeking)
 	g.label = (const uint8_t *)(np->o->label ? np->o->label : "");
 	stamp_add(&s->stamps, now);
 	s_group(np, p, r1_pack_ping(p, s->session, &g), now);
-}
-
-/*
- * Drop a live client, saying why; once the transfer has begun it is
- * told so (in the seek phase it only leaves: its place is given away).
- */
-static void
-s_drop(struct np *np, struct r1client *c, const char *fmt, ...)
-{
-	struct r1server *s = np->rs;
-	char why[sizeof(c->m.why)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	if (member_drop(np, &s->cl, &c->m, s->phase == S_SEEK, "%s", why))
-		s_senderr(np, &c->m.addr, NPE_DROPPED, 0);
 }
 
 /* A packet of header and CRC only, to one client. */
@@ -717,15 +656,11 @@ s_advance(struct np *np, uint64_t now)
 	unsigned i, ok;
 	uint64_t tail;
 
-	if (s->phase != S_SEEK && s->cl.nalive == 0) {
-		np_fail(np, "no client left, giving up");
+	if (s->phase != S_SEEK && members_gone(np, &s->cl))
 		return;
-	}
 	switch (s->phase) {
 	case S_SEEK:
-		if (s->cl.nalive == np->o->nclients ||
-		    (s->seek_end && now >= s->seek_end && s->cl.nalive > 0)) {
-			members_compact(&s->cl);
+		if (members_seek_over(np, &s->cl, s->seek_end, now)) {
 			s->phase = S_INIT;
 			np->began = now;
 			for (i = 0; i < s->cl.n; i++) {
@@ -794,15 +729,9 @@ s_join(struct np *np, const struct r1pkt *k, const struct sockaddr_in *from,
 		np->junk++;
 		return;
 	}
-	if (s->phase == S_SEEK)
-		members_compact(&s->cl);
-	if (s->phase == S_SEEK && s->cl.n < np->o->nclients) {
-		member_admit(np, &s->cl, from, now, now - t, RTO_MIN);
+	if (member_join(np, &s->cl, s->phase == S_SEEK, from, now, now - t,
+	    RTO_MIN) != NULL)
 		s_advance(np, now);
-	} else {
-		debug(np, "client %s refused: too late", addrstr(from));
-		s_senderr(np, from, NPE_REFUSED, 0);
-	}
 }
 
 static void
@@ -847,7 +776,8 @@ s_done(struct np *np, struct r1client *c, uint32_t result)
 	if (s->phase != S_EOT)
 		return -1;
 	if (result != DONE_OK) {
-		s_drop(np, c, "its check of the whole stream failed");
+		member_drop(np, &s->cl, &c->m, 0,
+		    "its check of the whole stream failed");
 		return 0;
 	}
 	if (!c->done) {
@@ -857,14 +787,6 @@ s_done(struct np *np, struct r1client *c, uint32_t result)
 	}
 	s_small(np, &c->m.addr, R1_BYE);
 	return 0;
-}
-
-static void
-s_error(struct np *np, struct r1client *c, const struct r1error *e)
-{
-	char why[sizeof(c->m.why)];
-
-	s_drop(np, c, "%s", member_error(why, sizeof(why), e->code, e->eno));
 }
 
 /*
@@ -922,7 +844,8 @@ s_packet(struct np *np, const uint8_t *p, size_t n,
 			goto junk;
 		break;
 	case R1_ERROR:
-		s_error(np, c, &k.u.error);
+		member_stopped(np, &s->cl, &c->m, s->phase == S_SEEK,
+		    k.u.error.code, k.u.error.eno);
 		break;
 	default:
 		goto junk;
@@ -944,19 +867,21 @@ s_watch(struct np *np, struct r1client *c, uint64_t now)
 	if (!c->m.alive || c->done)
 		return;		/* a client done may leave */
 	if (now - c->m.heard >= t) {
-		s_drop(np, c, "timed out after %u s", np->o->timeout);
+		member_drop(np, &s->cl, &c->m, s->phase == S_SEEK,
+		    "timed out after %u s", np->o->timeout);
 		return;
 	}
 	/* Alive but stuck: it lacks data and has not moved. */
 	if (c->ack >= s->next)
 		c->moved = now;
 	else if (s->phase >= S_TX && now - c->moved >= t) {
-		s_drop(np, c, "too slow: no progress for %u s",
-		    np->o->timeout);
+		member_drop(np, &s->cl, &c->m, 0,
+		    "too slow: no progress for %u s", np->o->timeout);
 		return;
 	}
 	if (s->phase == S_INIT && !c->ready && now - c->moved >= t) {
-		s_drop(np, c, "no answer to R1_INIT for %u s, though alive",
+		member_drop(np, &s->cl, &c->m, 0,
+		    "no answer to R1_INIT for %u s, though alive",
 		    np->o->timeout);
 		return;
 	}
@@ -1031,7 +956,6 @@ s_input(struct np *np, uint64_t now)
 	struct r1server *s = np->rs;
 	size_t at = (size_t)(s->head % s->W), room;
 	ssize_t r;
-	int i, e;
 
 	(void)now;
 	room = s->W - at;
@@ -1040,39 +964,11 @@ s_input(struct np *np, uint64_t now)
 	/* Not the whole window at once: sending starts at the first chunk. */
 	if (room > IN_CHUNK)
 		room = IN_CHUNK;
-	r = np->io->read(np->io->ctx, s->ring + at, room);
-	if (r == -1 && (errno == EINTR || errno == EAGAIN))
+	if ((r = server_read(np, &s->cl, s->ring + at, room)) == -1)
 		return;
-	if (r == -1) {
-		e = errno;
-		for (i = 0; i < ABORT_COPIES; i++)
-			s_senderr(np, &np->net.dst, NPE_INTERNAL, (uint32_t)e);
-		np_fail(np, "stdin: %s", strerror(e));
-		return;
-	}
 	if (r == 0)
 		s->eof = 1;
 	s->head += (uint64_t)r;
-}
-
-static void
-s_interrupt(struct np *np, int sig, uint64_t now)
-{
-	struct r1server *s = np->rs;
-	struct r1client *c;
-	unsigned i;
-	int k;
-
-	(void)now;
-	for (k = 0; k < ABORT_COPIES; k++)
-		s_senderr(np, &np->net.dst, NPE_ABORT, 0);
-	for (i = 0; i < s->cl.n; i++) {
-		c = s_client(s, i);
-		if (c->m.alive)
-			s_senderr(np, &c->m.addr, NPE_ABORT, 0);
-	}
-	np_fail(np, "%s: transfer aborted, clients told to stop",
-	    strsignal(sig));
 }
 
 static void
@@ -1098,7 +994,7 @@ s_peer(const struct np *np, unsigned i, struct peer *p)
 /* ---- client ---------------------------------------------------------- */
 
 static void
-k_start(struct np *np, uint64_t now)
+k_init(struct np *np, uint64_t now)
 {
 	struct r1cli *k;
 
@@ -1463,8 +1359,9 @@ k_ping(struct np *np, const struct r1ping *g)
 	k_send(np, q, r1_pack_pong(q, k->session, g->stamp));
 }
 
+/* R1_INIT: the transfer begins; each copy is answered with R1_READY. */
 static void
-k_init(struct np *np, uint64_t now)
+k_begin(struct np *np, uint64_t now)
 {
 	struct r1cli *k = np->rs;
 
@@ -1572,7 +1469,7 @@ k_packet(struct np *np, const uint8_t *p, size_t n,
 		k_ping(np, &pk.u.ping);
 		break;
 	case R1_INIT:
-		k_init(np, now);
+		k_begin(np, now);
 		break;
 	case R1_DATA:
 		break;			/* in K_TX, taken above */

@@ -17,6 +17,7 @@
 
 #include <arpa/inet.h>
 #include <err.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,12 @@
 
 static void	 say(const struct np *, const char *, va_list)
 		    __attribute__((format(printf, 2, 0)));
+static struct member *member_admit(struct np *, struct members *,
+		    const struct sockaddr_in *, uint64_t, uint64_t, uint64_t);
+static void	 members_compact(struct members *);
+static const char *member_error(char *, size_t, uint32_t, uint32_t);
+static void	 server_abort(struct np *, const struct members *, uint32_t,
+		    uint32_t, int);
 
 /* One line for the operator, through the driver. */
 static void
@@ -153,14 +160,21 @@ ping_period(const struct opts *o)
 
 /* ---- the server's clients ------------------------------------------ */
 
+/*
+ * A table of max clients of size bytes each (each begins with a struct
+ * member); senderr sends the revision's error packet.
+ */
 void
-members_init(struct members *t, size_t size, unsigned max)
+members_init(struct members *t, size_t size, unsigned max,
+    void (*senderr)(struct np *, const struct sockaddr_in *, uint32_t,
+    uint32_t))
 {
 	memset(t, 0, sizeof(*t));
 	if ((t->v = calloc(max, size)) == NULL)
 		err(1, NULL);
 	t->size = size;
 	t->max = max;
+	t->senderr = senderr;
 }
 
 void
@@ -189,10 +203,25 @@ member_find(const struct members *t, const struct sockaddr_in *a)
 }
 
 /*
- * A new client at a, whose answer to a ping took rtt µs (the caller
- * checked that there is room).  Its revision's fields start zeroed.
+ * A stranger at a answered a ping we sent, rtt µs ago: in the seek phase
+ * it joins while there is room (the clients that left give theirs up);
+ * else it is refused with NPE_REFUSED.  Returns it, or NULL.
  */
 struct member *
+member_join(struct np *np, struct members *t, int seeking,
+    const struct sockaddr_in *a, uint64_t now, uint64_t rtt, uint64_t rto_min)
+{
+	if (seeking)
+		members_compact(t);
+	if (seeking && t->n < np->o->nclients)
+		return member_admit(np, t, a, now, rtt, rto_min);
+	debug(np, "client %s refused: too late", addrstr(a));
+	t->senderr(np, a, NPE_REFUSED, 0);
+	return NULL;
+}
+
+/* A new client at a (there is room).  Its revision's fields start zeroed. */
+static struct member *
 member_admit(struct np *np, struct members *t, const struct sockaddr_in *a,
     uint64_t now, uint64_t rtt, uint64_t rto_min)
 {
@@ -211,7 +240,7 @@ member_admit(struct np *np, struct members *t, const struct sockaddr_in *a,
 }
 
 /* Seek phase: forget the clients that left, so that others may come. */
-void
+static void
 members_compact(struct members *t)
 {
 	unsigned i, k;
@@ -227,9 +256,35 @@ members_compact(struct members *t)
 }
 
 /*
+ * Seek phase: is it over?  All -n clients are here, or -w has run out
+ * (seek_end, 0 without -w) and one is here at least.  Then the table
+ * keeps only the clients that are here.
+ */
+int
+members_seek_over(const struct np *np, struct members *t, uint64_t seek_end,
+    uint64_t now)
+{
+	if (t->nalive != np->o->nclients &&
+	    (seek_end == 0 || now < seek_end || t->nalive == 0))
+		return 0;
+	members_compact(t);
+	return 1;
+}
+
+/* After the seek phase: no client left fails the run (returns 1). */
+int
+members_gone(struct np *np, const struct members *t)
+{
+	if (t->nalive > 0)
+		return 0;
+	np_fail(np, "no client left, giving up");
+	return 1;
+}
+
+/*
  * Drop a live client, saying why.  In the seek phase it only leaves
- * (members_compact gives its place away); later it is dropped, and the
- * caller, told so by 1, sends it its revision's error packet.
+ * (members_compact gives its place away); later it is dropped, is told
+ * so (NPE_DROPPED), and 1 is returned.
  */
 int
 member_drop(struct np *np, struct members *t, struct member *m, int seeking,
@@ -249,6 +304,7 @@ member_drop(struct np *np, struct members *t, struct member *m, int seeking,
 		return 0;
 	}
 	warnmsg(np, "client %s dropped: %s", addrstr(&m->addr), m->why);
+	t->senderr(np, &m->addr, NPE_DROPPED, 0);
 	return 1;
 }
 
@@ -266,8 +322,22 @@ member_peer(const struct member *m, int done, struct peer *p)
 		p->result = done ? PEER_DONE : PEER_ACTIVE;
 }
 
+/*
+ * A client stopped (its error packet: code, eno): it is dropped, as
+ * member_drop, for the reason it gave.
+ */
+int
+member_stopped(struct np *np, struct members *t, struct member *m,
+    int seeking, uint32_t code, uint32_t eno)
+{
+	char why[sizeof(m->why)];
+
+	return member_drop(np, t, m, seeking, "%s",
+	    member_error(why, sizeof(why), code, eno));
+}
+
 /* Why a client stopped, from its error packet: the server's words. */
-const char *
+static const char *
 member_error(char *buf, size_t len, uint32_t code, uint32_t eno)
 {
 	if (code == NPE_ABORT)
@@ -277,6 +347,62 @@ member_error(char *buf, size_t len, uint32_t code, uint32_t eno)
 	else
 		snprintf(buf, len, "error %u", code);
 	return buf;
+}
+
+/*
+ * The server stops the transfer (code, eno): the group is told a few
+ * times against loss and, if each, every live client once.
+ */
+static void
+server_abort(struct np *np, const struct members *t, uint32_t code,
+    uint32_t eno, int each)
+{
+	const struct member *m;
+	unsigned i;
+
+	for (i = 0; i < ABORT_COPIES; i++)
+		t->senderr(np, &np->net.dst, code, eno);
+	for (i = 0; each && i < t->n; i++) {
+		m = member_at(t, i);
+		if (m->alive)
+			t->senderr(np, &m->addr, code, eno);
+	}
+}
+
+/*
+ * A server's standard input, as read(2), into buf: bytes, 0 at its end;
+ * -1 for nothing now (EINTR, EAGAIN) or a failure, which the group is
+ * told of and which ends the run.
+ */
+ssize_t
+server_read(struct np *np, const struct members *t, void *buf, size_t len)
+{
+	ssize_t r;
+	int e;
+
+	r = np->io->read(np->io->ctx, buf, len);
+	if (r != -1 || errno == EINTR || errno == EAGAIN)
+		return r;
+	e = errno;
+	server_abort(np, t, NPE_INTERNAL, (uint32_t)e, 0);
+	np_fail(np, "stdin: %s", strerror(e));
+	return -1;
+}
+
+/*
+ * A server's interrupt hook, both revisions': the group and every live
+ * client are told, and the run ends.  A server's state (np->rs) begins
+ * with its table of clients.
+ */
+void
+server_interrupt(struct np *np, int sig, uint64_t now)
+{
+	const struct members *t = np->rs;
+
+	(void)now;
+	server_abort(np, t, NPE_ABORT, 0, 1);
+	np_fail(np, "%s: transfer aborted, clients told to stop",
+	    strsignal(sig));
 }
 
 /* The server stopped this client (its error packet): the client's end. */
