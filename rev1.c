@@ -171,6 +171,7 @@ static int	 k_wait(struct np *, const struct r1pkt *, int,
 		    const struct sockaddr_in *);
 static void	 k_lock(struct np *, const struct r1ping *,
 		    const struct sockaddr_in *, uint32_t);
+static void	 k_printable(char *, const uint8_t *, size_t);
 static int	 k_data(struct np *, const struct r1data *, const uint8_t *,
 		    size_t);
 static uint64_t	 k_limit(const struct r1cli *);
@@ -1093,6 +1094,7 @@ k_lock(struct np *np, const struct r1ping *g,
     const struct sockaddr_in *from, uint32_t session)
 {
 	struct r1cli *k = np->rs;
+	char label[4 * UINT8_MAX + 1];
 
 	k->srv = *from;
 	k->session = session;
@@ -1107,9 +1109,27 @@ k_lock(struct np *np, const struct r1ping *g,
 	    (k->nak_at = calloc(k->nblk, sizeof(*k->nak_at))) == NULL)
 		err(1, NULL);
 	k->phase = K_SEEK;
-	info(np, "answering server %s, session %08x%s%.*s",
-	    addrstr(from), k->session, g->llen ? ", label " : "",
-	    (int)g->llen, (const char *)g->label);
+	k_printable(label, g->label, g->llen);
+	info(np, "answering server %s, session %08x%s%s", addrstr(from),
+	    k->session, g->llen ? ", label " : "", label);
+}
+
+/*
+ * A label from the network, fit for the operator's terminal: a byte
+ * outside printable ASCII, or a backslash, as \xHH.  buf holds 4 * len + 1.
+ */
+static void
+k_printable(char *buf, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] >= 0x20 && p[i] <= 0x7e && p[i] != '\\')
+			*buf++ = (char)p[i];
+		else
+			buf += sprintf(buf, "\\x%02x", p[i]);
+	}
+	*buf = '\0';
 }
 
 /*
