@@ -135,6 +135,7 @@ static void	 k_rxerr(struct np *, uint32_t);
 static void	 k_abort(struct np *, uint32_t, int);
 static int	 k_out(struct np *, const uint8_t *, size_t);
 static int	 k_flush(struct np *);
+static int	 k_write(struct np *, const uint8_t *, size_t);
 static void	 k_fail(struct np *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	 k_outfail(struct np *, int);
@@ -826,7 +827,7 @@ k_out(struct np *np, const uint8_t *p, size_t len)
 	if (k->outlen + len > sizeof(k->out) && (e = k_flush(np)) != 0)
 		return e;
 	if (len > sizeof(k->out))
-		return np->io->write(np->io->ctx, p, len);
+		return k_write(np, p, len);
 	memcpy(k->out + k->outlen, p, len);
 	k->outlen += len;
 	return 0;
@@ -840,8 +841,19 @@ k_flush(struct np *np)
 	int e = 0;
 
 	if (k->outlen > 0)
-		e = np->io->write(np->io->ctx, k->out, k->outlen);
+		e = k_write(np, k->out, k->outlen);
 	k->outlen = 0;
+	return e;
+}
+
+/* Standard output: what reached it is counted (np->bytes). */
+static int
+k_write(struct np *np, const uint8_t *p, size_t len)
+{
+	int e;
+
+	if ((e = np->io->write(np->io->ctx, p, len)) == 0)
+		np->bytes += len;
 	return e;
 }
 
@@ -999,7 +1011,6 @@ k_accept(struct np *np, const struct r0pkt *pk, uint64_t now)
 	if (k->nrecent < RECENT)
 		k->nrecent++;
 	k->data_at = now;
-	np->bytes += pk->len;
 	return 0;
 }
 
