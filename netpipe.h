@@ -557,12 +557,12 @@ void		 net_send(int, const void *, size_t, const struct sockaddr_in *);
  * back the data.  fec_encode makes parity block k + idx (parity must
  * not overlap the data).  fec_decode: slot i of blocks holds data block
  * i (idx[i] == i) or a parity block (idx[i] >= k) in place of data block
- * i, which it rebuilds there.  Both return -1 for indexes out of range
- * (decode: also a parity block twice), else 0.  fec_impl names the path
- * (portable, ssse3, avx2, gfni); fec_mul and fec_inv are GF(2^8)'s, for
- * tests/fec.c.
+ * i, which it rebuilds there (the slots must be distinct buffers).
+ * Both return -1 for indexes out of range (decode: also a parity block
+ * twice), else 0.  fec_impl names the path (portable, ssse3, avx2,
+ * gfni); fec_mul and fec_inv are GF(2^8)'s, for tests/fec.c.
  */
-#define FEC_N		256		/* blocks in a group, data and parity */
+#define FEC_N		256		/* a group's blocks, data and parity */
 int		 fec_encode(unsigned, unsigned, const uint8_t *const *, size_t,
 		    uint8_t *);
 int		 fec_decode(unsigned, const unsigned *, uint8_t *const *,
