@@ -254,7 +254,8 @@ r1_intact(const uint8_t *p, size_t n)
 /*
  * R1_PING: 0:cmd 1:session 5:flags(1) 6:stamp(8) 14:next(8) 22:rtt(4)
  * 26:block(4) 30:window(4) 34:labellen(1) 35:label 35+l:crc,
- * R1_PING_MIN + labellen bytes.
+ * R1_PING_MIN + labellen bytes.  labellen is at most MAX_LABEL (the
+ * caller's to see to: R1_PING_MAX bytes hold the packet).
  */
 size_t
 r1_pack_ping(uint8_t *p, uint32_t session, const struct r1ping *g)
@@ -272,13 +273,17 @@ r1_pack_ping(uint8_t *p, uint32_t session, const struct r1ping *g)
 	return r1_seal(p, 35 + (size_t)g->llen);
 }
 
-/* The label may be up to 255 bytes here: the client decides. */
+/*
+ * A label longer than MAX_LABEL makes the packet malformed, whatever
+ * its length: no server sends one (-l takes at most MAX_LABEL bytes).
+ */
 static int
 r1_unpack_ping(const uint8_t *p, size_t n, struct r1pkt *k)
 {
 	struct r1ping *g = &k->u.ping;
 
-	if (n < R1_PING_MIN || n != R1_PING_MIN + (size_t)p[34])
+	if (n < R1_PING_MIN || p[34] > MAX_LABEL ||
+	    n != R1_PING_MIN + (size_t)p[34])
 		return -1;
 	g->flags = p[5];
 	g->stamp = get64(p + 6);

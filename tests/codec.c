@@ -8,9 +8,9 @@
  * PROTOCOL.txt, and those bytes unpacked.  (2) Round trips: pack, then
  * unpack gives the same fields.  (3) Rejects: every truncation, one
  * byte too many, a flipped bit in a sealed packet, wrong length fields
- * under a good seal, unknown commands.  Each datagram the rejects feed
- * the unpackers is a heap copy of exactly its length, so that a
- * sanitizer build sees any read past its end.
+ * under a good seal, a label over 64 bytes, unknown commands.  Each
+ * datagram the rejects feed the unpackers is a heap copy of exactly its
+ * length, so that a sanitizer build sees any read past its end.
  *
  * Prints one line per failed check and last "codec: N checks, N
  * failed"; exits 0 only if none failed.
@@ -58,6 +58,7 @@ static void	 rt_r1_data(size_t, uint64_t, size_t);
 static void	 rt_r1_status(unsigned);
 static void	 bad_r0(void);
 static void	 bad_r1(void);
+static void	 bad_label(size_t, int);
 static void	 unknown(void);
 
 static unsigned	 nchecks, nfailed;
@@ -763,12 +764,11 @@ bad_r1(void)
 	buf[34] = 1;
 	CHECK(!accepts1(buf, reseal(buf, n - 4)), "R1_PING, label length - 1, "
 	    "sealed: accepted");
-	/* A label of 255 bytes is today's behaviour: the client decides. */
-	memset(buf2, 'z', 255);
-	n = r1_pack_ping(buf, SESSION, &(struct r1ping){ .llen = 255,
-	    .label = buf2 });
-	CHECK(n == R1_PING_MIN + 255 && accepts1(buf, n), "R1_PING with a "
-	    "255-byte label: rejected");
+	/* A label over MAX_LABEL bytes, sealed, is refused; 64 is not. */
+	bad_label(MAX_LABEL, 1);
+	bad_label(MAX_LABEL + 1, 0);
+	bad_label(200, 0);
+	bad_label(255, 0);
 	/* An R1_STATUS whose nranges says one more or one less. */
 	n = r1_pack_status(buf, SESSION, &(struct r1status){ .nranges = 2 });
 	put16(buf + 29, 3);
@@ -777,6 +777,30 @@ bad_r1(void)
 	put16(buf + 29, 1);
 	CHECK(!accepts1(buf, reseal(buf, n - 4)), "R1_STATUS, nranges - 1, "
 	    "sealed: accepted");
+}
+
+/*
+ * An R1_PING with an llen-byte label, length and seal right (a seeking
+ * ping a client could lock onto): taken only if ok, and its header is
+ * kept either way.
+ */
+static void
+bad_label(size_t llen, int ok)
+{
+	struct r1pkt k;
+	size_t n;
+
+	memset(buf2, 'z', llen);
+	n = r1_pack_ping(buf, SESSION, &(struct r1ping){ .flags = PF_SEEK,
+	    .block = DEF_BLOCK1, .window = 64 * DEF_BLOCK1,
+	    .llen = (uint8_t)llen, .label = buf2 });
+	CHECK(n == R1_PING_MIN + llen && r1_intact(buf, n), "R1_PING with a "
+	    "%zu-byte label: not packed whole", llen);
+	CHECK(accepts1(buf, n) == ok, "R1_PING with a %zu-byte label, "
+	    "sealed: %s", llen, ok ? "rejected" : "accepted");
+	CHECK(r1_unpack(buf, n, &k) == (ok ? 0 : -1) && k.cmd == R1_PING &&
+	    k.session == SESSION, "R1_PING with a %zu-byte label: wrong "
+	    "result, or cmd/session not kept", llen);
 }
 
 /* Unknown commands, and each revision's packets to the other. */
