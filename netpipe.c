@@ -21,7 +21,7 @@
 
 #include "netpipe.h"
 
-enum { OPT_FIRST_SEQ = 256, OPT_TTL, OPT_WINDOW, OPT_STATS };
+enum { OPT_FIRST_SEQ = 256, OPT_TTL, OPT_WINDOW, OPT_STATS, OPT_MIN_RATE };
 
 static void	 usage(int);
 static unsigned long long number(const char *, const char *,
@@ -45,6 +45,7 @@ static const struct option longopts[] = {
 	{ "first-seq",	required_argument,	NULL, OPT_FIRST_SEQ },
 	{ "label",	required_argument,	NULL, 'l' },
 	{ "rate",	required_argument,	NULL, 'r' },
+	{ "min-rate",	required_argument,	NULL, OPT_MIN_RATE },
 	{ "ttl",	required_argument,	NULL, OPT_TTL },
 	{ "window",	required_argument,	NULL, OPT_WINDOW },
 	{ "progress",	no_argument,		NULL, 'P' },
@@ -63,9 +64,9 @@ usage(int status)
 
 	fprintf(f,
 "usage: netpipe -s [-01Pqv] [-b bytes] [-i interface] [-l label]\n"
-"               [-m group | -u host] [-n clients] [-p port] [-r rate]\n"
-"               [--stats file] [-t seconds] [--ttl hops] [-w seconds]\n"
-"               [--window bytes]\n"
+"               [-m group | -u host] [--min-rate rate] [-n clients]\n"
+"               [-p port] [-r rate] [--stats file] [-t seconds]\n"
+"               [--ttl hops] [-w seconds] [--window bytes]\n"
 "       netpipe -c [-0Pqv] [-i interface] [-l label] [-m group] [-p port]\n"
 "               [--stats file] [-t seconds]\n"
 "       netpipe -h | -V\n");
@@ -202,6 +203,9 @@ parse(struct opts *o, int argc, char **argv)
 		case 'r':
 			o->rate = bitrate(optarg);
 			break;
+		case OPT_MIN_RATE:
+			o->min_rate = bitrate(optarg);
+			break;
 		case OPT_TTL:
 			o->ttl = number("ttl", optarg, 1, 255);
 			break;
@@ -236,7 +240,8 @@ parse(struct opts *o, int argc, char **argv)
 			printf("netpipe %s\n", NP_VERSION);
 			exit(0);
 		case ':':
-			if (optopt != 0)
+			/* A long option's own value is no letter. */
+			if (optopt != 0 && optopt < OPT_FIRST_SEQ)
 				warnx("option -%c needs an argument", optopt);
 			else
 				warnx("option %s needs an argument",
@@ -270,14 +275,14 @@ parse(struct opts *o, int argc, char **argv)
 	}
 	if (!o->server && (o->unicast || o->single_ack || o->wait ||
 	    o->nclients != 1 || o->block != 0 || o->rate != 0 ||
-	    o->ttl != 1 || o->window != DEF_WINDOW)) {
-		warnx("-1, -b, -n, -r, -u, -w, --ttl and --window are server "
-		    "options");
+	    o->min_rate != 0 || o->ttl != 1 || o->window != DEF_WINDOW)) {
+		warnx("-1, -b, -n, -r, -u, -w, --min-rate, --ttl and --window "
+		    "are server options");
 		usage(2);
 	}
 	if (o->rev == 0 && (o->label != NULL || o->rate != 0 ||
-	    o->window != DEF_WINDOW)) {
-		warnx("-l, -r and --window need Rev. 1: drop -0");
+	    o->min_rate != 0 || o->window != DEF_WINDOW)) {
+		warnx("-l, -r, --min-rate and --window need Rev. 1: drop -0");
 		usage(2);
 	}
 	if (o->rev == 1 && (o->single_ack || o->first_seq != 0)) {

@@ -195,6 +195,7 @@ struct opts {
 	unsigned	 block;		/* -b */
 	uint32_t	 first_seq;	/* --first-seq */
 	unsigned long long rate;	/* -r bit/s, 0: adapt freely */
+	unsigned long long min_rate;	/* --min-rate bit/s, 0: none */
 	const char	*label;		/* -l */
 	unsigned	 ttl;		/* --ttl */
 	size_t		 window;	/* Rev. 1 window bytes */

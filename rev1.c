@@ -66,6 +66,9 @@ struct r1client {
 	uint64_t	 dr_at;		/* delivery rate: since this status */
 	uint32_t	 dr_rcvd;	/* and its count */
 	double		 drate;		/* bit/s of new blocks it received */
+	uint64_t	 out_at, out_w;	/* output: the last look, written then */
+	double		 orate;		/* bit/s written, the last second */
+	uint64_t	 slow_at, slow_w;	/* --min-rate: short since, 0 not */
 };
 
 struct r1server {
@@ -101,6 +104,7 @@ struct r1server {
 	double		 sent_top;	/* bit/s, best lately */
 
 	uint64_t	 npkt, nrtx;	/* new blocks, repeats */
+	uint64_t	 held_at;	/* -v: the room's holder last named */
 	uint8_t		*tx;		/* packets being assembled */
 };
 
@@ -163,6 +167,9 @@ static void	 s_status(struct np *, struct r1client *,
 		    const struct r1status *, uint64_t);
 static int	 s_done(struct np *, struct r1client *, uint32_t);
 static void	 s_watch(struct np *, struct r1client *, uint64_t);
+static uint64_t	 s_written(const struct r1server *, const struct r1client *);
+static int	 s_output(struct np *, struct r1client *, uint64_t);
+static void	 s_holder(struct np *, uint64_t);
 
 static void	 k_send(struct np *, const uint8_t *, size_t);
 static void	 k_small(struct np *, uint8_t);
@@ -880,6 +887,8 @@ s_watch(struct np *np, struct r1client *c, uint64_t now)
 		    "too slow: no progress for %u s", np->o->timeout);
 		return;
 	}
+	if (s->phase >= S_TX && s_output(np, c, now))
+		return;
 	if (s->phase == S_INIT && !c->ready && now - c->moved >= t) {
 		member_drop(np, &s->cl, &c->m, 0,
 		    "no answer to R1_INIT for %u s, though alive",
@@ -895,6 +904,97 @@ s_watch(struct np *np, struct r1client *c, uint64_t now)
 		s_eot(np, &c->m.addr, now);
 		c->m.resend = now + c->m.rtt.rto;
 	}
+}
+
+/* What it has written out: its room less the window (10.6). */
+static uint64_t
+s_written(const struct r1server *s, const struct r1client *c)
+{
+	return c->room > s->W ? c->room - s->W : 0;
+}
+
+/*
+ * Its output rate, written over each second.  With --min-rate, a client
+ * behind (half a window or more short of what was sent, or a block once
+ * all is sent: it holds the room back) is short from then on, until a
+ * second at the rate or until it catches up; short for T, and below the
+ * rate over that time, it is dropped (PROTOCOL.txt 10.9).  Returns 1 if
+ * it was.
+ */
+static int
+s_output(struct np *np, struct r1client *c, uint64_t now)
+{
+	struct r1server *s = np->rs;
+	double need = (double)np->o->min_rate, r;
+	uint64_t w = s_written(s, c), lag;
+
+	if (c->out_at == 0) {
+		c->out_at = now;
+		c->out_w = w;
+	} else if (now - c->out_at >= SEC) {
+		c->orate = (double)(w > c->out_w ? w - c->out_w : 0) * 8e6 /
+		    (double)(now - c->out_at);
+		c->out_at = now;
+		c->out_w = w;
+		if (c->orate >= need)
+			c->slow_at = 0;
+	}
+	lag = s->next > w ? s->next - w : 0;
+	if (need == 0 || lag < (s->eof && s->next == s->head ? s->B :
+	    s->W / 2)) {
+		c->slow_at = 0;
+		return 0;
+	}
+	if (c->slow_at == 0) {
+		c->slow_at = now;
+		c->slow_w = w;
+		return 0;
+	}
+	if (now - c->slow_at < secs(np->o->timeout))
+		return 0;
+	r = (double)(w > c->slow_w ? w - c->slow_w : 0) * 8e6 /
+	    (double)(now - c->slow_at);
+	if (r >= need) {
+		c->slow_at = now;
+		c->slow_w = w;
+		return 0;
+	}
+	member_drop(np, &s->cl, &c->m, 0, "output %.1f Mbit/s for %u s, "
+	    "below --min-rate %g Mbit/s", r / 1e6, np->o->timeout,
+	    need / 1e6);
+	return 1;
+}
+
+/*
+ * -v, once a second: the client that holds the room back, if one does:
+ * new data waits for room at it, or all is sent and it is the furthest
+ * behind of those not done.
+ */
+static void
+s_holder(struct np *np, uint64_t now)
+{
+	struct r1server *s = np->rs;
+	const struct r1client *c, *h = NULL;
+	uint64_t w, lag;
+	unsigned i;
+
+	if (now - s->held_at < SEC)
+		return;
+	s->held_at = now;
+	for (i = 0; i < s->cl.n; i++) {
+		c = s_client(s, i);
+		if (c->m.alive && !c->done && (h == NULL || c->room < h->room))
+			h = c;
+	}
+	if (h == NULL)
+		return;
+	w = s_written(s, h);
+	lag = s->next > w ? s->next - w : 0;
+	if (s->eof && s->next == s->head ? lag < s->B : s->next < h->room)
+		return;
+	debug(np, "client %s holds the room back: %.1f Mbit/s written, "
+	    "%.1f MiB behind", addrstr(&h->m.addr), h->orate / 1e6,
+	    (double)lag / 1048576);
 }
 
 static void
@@ -914,6 +1014,8 @@ s_timer(struct np *np, uint64_t now)
 	s_advance(np, now);
 	if (np->done)
 		return;
+	if (s->phase >= S_TX && np->o->verbose > 0)
+		s_holder(np, now);
 	if (s->phase >= S_TX)
 		s_control(np, now);
 	s_pump(np, now);
