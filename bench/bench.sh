@@ -10,7 +10,7 @@
 # measured side by side in one run: on a shared machine only the ratios
 # mean much.
 #
-#   bench/bench.sh [-q] [-r runs] [-S]
+#   bench/bench.sh [-q] [-r runs] [-S [-L dir]]
 #
 #   -q       a short run (64 MiB, no 5 GiB case)
 #   -S       instead of the cases below, the simulator beside the LAN:
@@ -18,6 +18,11 @@
 #            server's port 1 Gbit/s, 0% and 1% loss at each client;
 #            netpipe on the LAN and tests/sim/sim with the same model,
 #            medians of the runs (tests/sim/README has the table)
+#   -L dir   with -S, keep each LAN run's server log (netpipe -s -v:
+#            every rate decision) and clients' stderr in dir, as
+#            NcL-R.s.err and NcL-R.cK.err (N clients, L% loss, run R),
+#            with the qdiscs' counters (.tc) and CPU times (.time); the
+#            server's lines then begin with its seconds since it started
 #   -r runs  run each case this many times (default 3, 1 with -q) and
 #            show the run of median goodput: the machine is shared and
 #            one run can be caught by a neighbour's burst of work
@@ -38,12 +43,15 @@ NET=10.231.77
 QUICK=0
 SIMCMP=0
 RUNS=
-while getopts qr:S o; do
+KEEP=
+while getopts qr:SL: o; do
 	case $o in
 	q) QUICK=1 SIZE=$((64 * 1024 * 1024)) SIZE0=$((8 * 1024 * 1024)) ;;
 	r) RUNS=$OPTARG ;;
 	S) SIMCMP=1 ;;
-	*) echo "usage: bench/bench.sh [-q] [-r runs] [-S]" >&2; exit 2 ;;
+	L) KEEP=$OPTARG ;;
+	*) echo "usage: bench/bench.sh [-q] [-r runs] [-S [-L dir]]" >&2
+	   exit 2 ;;
 	esac
 done
 [ -z "$RUNS" ] && { [ $QUICK = 1 ] && RUNS=1 || RUNS=3; }
@@ -160,7 +168,7 @@ run() {
 	done
 	sleep 1
 	case $tool in
-	netpipe)  set -- "$NP" -s -v -i np0 -n "$n" ;;
+	netpipe)  set -- ${KEEP:+"$W/stamp"} "$NP" -s -v -i np0 -n "$n" ;;
 	netpipe0) set -- "$NP" -s -0 -i np0 -n "$n" ;;
 	udpcast)  set -- udp-sender --interface np0 --nokbd \
 	    --min-receivers "$n" $UDPCAST_OPTS -f "$in" ;;
@@ -207,6 +215,23 @@ run() {
 		    crss / 1024, rtx, ok
 	}' >>"$W/rows"
 	echo "$label $tool: $(tail -n 1 "$W/rows" | cut -f 2-)" >&2
+	[ -n "$KEEP" ] && [ -n "${KEEPAS:-}" ] && keep
+	return 0
+}
+
+keep() {	# -L: this run's logs, as $KEEPAS-R.*
+	k=1
+	while [ -e "$KEEP/$KEEPAS-$k.s.err" ]; do k=$((k + 1)); done
+	cp "$W/s.err" "$KEEP/$KEEPAS-$k.s.err"
+	for f in "$W"/c*.err; do
+		cp "$f" "$KEEP/$KEEPAS-$k.$(basename "$f")"
+	done
+	# The qdiscs' counters (since the LAN was built) and CPU times.
+	{ tc -s -n $PFX-s qdisc show dev np0
+	  for i in $(seq 1 $NCL); do
+		tc -s -n $PFX-br qdisc show dev pc$i
+	  done; } >"$KEEP/$KEEPAS-$k.tc" 2>&1
+	cat "$W/s.time" "$W"/c*.time >"$KEEP/$KEEPAS-$k.time" 2>/dev/null
 }
 
 # runm TOOL N IN LABEL: run RUNS times; the run of median goodput goes
@@ -258,6 +283,17 @@ simcmp() {
 	SIMSIZE=$((32 * 1024 * 1024))
 	[ -x "$TOP/tests/sim/sim" ] || die "build the simulator first (make sim)"
 	command -v jq >/dev/null || die "needs jq"
+	if [ -n "$KEEP" ]; then
+		mkdir -p "$KEEP" || die "cannot make $KEEP"
+		# The server's messages with the seconds since its start.
+		cat >"$W/stamp" <<'EOF'
+#!/bin/sh
+exec 3>&1
+{ "$@" 2>&1 >&3 3>&-; echo "exit $?"; } | perl -MTime::HiRes=time \
+    -ne 'BEGIN { $| = 1; $t = time } printf "%9.6f %s", time - $t, $_' >&2
+EOF
+		chmod +x "$W/stamp"
+	fi
 	head -c "$SIMSIZE" /dev/urandom >"$W/data"
 	lan 16
 	: >"$W/table"
@@ -267,6 +303,7 @@ simcmp() {
 		loss $l
 		for n in 1 4 16; do
 			label="100M ports, $n cl, $((l / 10))%"
+			KEEPAS=${n}c$((l / 10))
 			runm netpipe "$n" "$W/data" "$label"
 			lanrow=$(tail -n 1 "$W/table")
 			set -- $(simrun "$n" "$((l / 10))%")

@@ -49,6 +49,8 @@
 
 #define T0		(10 * SEC)	/* virtual clock at the start: a
 					   role may take 0 for "never" */
+#define GSO_SEGS	44		/* net.c's UDP GSO: segments */
+#define GSO_BYTES	65000		/* and bytes, a super-datagram */
 #define FRAME		42		/* bytes a datagram's frame adds: IP
 					   20, UDP 8, Ethernet 14 (as tbf
 					   counts; 1514-byte frames) */
@@ -65,6 +67,7 @@
 
 enum { H_RUN, H_STOP, H_DONE, H_DEAD };		/* a host's state */
 enum { X_EXIT, X_KILLED, X_HUNG };		/* how it ended */
+enum { T_IN, T_QDROP, T_LOST };			/* a train at a port */
 
 /* One-off events (the general queue). */
 enum { EV_DEPART, EV_ARRIVE, EV_UPLINK, EV_KILL, EV_STOP, EV_RESUME };
@@ -76,6 +79,8 @@ enum { SP_LOSS, SP_RATE, SP_SLOW, SP_STOP, SP_KILL };
 struct dgram {
 	unsigned	 ref;
 	unsigned	 src;		/* host that sent it */
+	uint32_t	 train;		/* --trains: its train, 0 none */
+	uint32_t	 tbytes;	/* and that train's frame bytes */
 	uint32_t	 len;
 	uint8_t		 data[];
 };
@@ -119,6 +124,8 @@ struct host {
 	struct fifo	 pipe;		/* on the way to it */
 	struct link	 port;		/* client: the switch port to it */
 	double		 loss;		/* client: random loss at its port */
+	uint32_t	 train;		/* client: the last train at its port */
+	int		 tfate;		/* and what became of it: T_* */
 	struct rng	 fwd;		/* draws towards it */
 	struct rxq	 rx[2];		/* data socket, status socket */
 	const struct role *role;
@@ -172,6 +179,7 @@ static struct sim {
 	int		 single;
 	unsigned	 block, timeout;
 	uint64_t	 rate;		/* -r */
+	uint64_t	 min_rate;	/* --min-rate */
 	uint64_t	 window;
 	uint64_t	 size;
 	uint64_t	 seed;
@@ -185,6 +193,7 @@ static struct sim {
 	uint64_t	 limit;		/* µs */
 	int		 verbose;
 	int		 zlib_crc;	/* --zlib-crc */
+	int		 trains;	/* --trains */
 	const char	*tracefile;
 	struct spec	 spec[MAX_SPECS];
 	unsigned	 nspec;
@@ -198,6 +207,8 @@ static struct sim {
 	struct sockaddr_in group, saddr;
 	uint64_t	 now;		/* the event being handled */
 	uint64_t	 seq;
+	uint32_t	 ntrain;	/* --trains: trains sent */
+	uint32_t	 train, tbytes;	/* the one being sent, 0 none */
 
 	/* The hosts by their next event, an indexed binary heap. */
 	struct inode	*ih;
@@ -251,6 +262,8 @@ static void	 epop(struct ev *);
 
 static uint64_t	 ceilus(double);
 static int	 port_in(struct link *, double, size_t, double *);
+static int	 port_room(const struct link *, double, double);
+static int	 port_force(struct link *, double, size_t, double *);
 static double	 egress(struct host *, size_t);
 static void	 to_client(struct host *, struct dgram *, double, int, int);
 static void	 fanout(struct host *, struct dgram *, double, int);
@@ -305,6 +318,7 @@ usage(int st)
 "           [--uplink-loss pct] [--dup pct] [--reorder pct]\n"
 "           [--reorder-delay us] [--slow k:rate] [--stop k:t1:t2]\n"
 "           [--kill k:t] [--kill-server t] [--trace file] [--zlib-crc]\n"
+"           [--trains] [--min-rate rate]\n"
 "  rates in bit/s and sizes in bytes take k, M, G (rates 1000s, sizes\n"
 "  1024s); pct may end in %%; t in seconds; k a client 1..n or k1-k2\n");
 	exit(st);
@@ -432,7 +446,7 @@ enum {
 	O_SIZE = 256, O_SEED, O_WINDOW, O_LIMIT, O_SRATE, O_SQUEUE, O_SCPU,
 	O_PRATE, O_PQUEUE, O_RCVBUF, O_DELAY, O_JITTER, O_LOSS, O_SHARED,
 	O_UPLOSS, O_DUP, O_REORDER, O_REORDER_US, O_SLOW, O_STOP, O_KILL,
-	O_KILLSRV, O_TRACE, O_ZLIB
+	O_KILLSRV, O_TRACE, O_ZLIB, O_TRAINS, O_MINRATE
 };
 
 static void
@@ -463,6 +477,8 @@ parse(int argc, char **argv)
 		{ "kill-server", required_argument, NULL, O_KILLSRV },
 		{ "trace",	required_argument, NULL, O_TRACE },
 		{ "zlib-crc",	no_argument,	   NULL, O_ZLIB },
+		{ "trains",	no_argument,	   NULL, O_TRAINS },
+		{ "min-rate",	required_argument, NULL, O_MINRATE },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL,		0,		   NULL, 0 }
 	};
@@ -623,6 +639,13 @@ parse(int argc, char **argv)
 			break;
 		case O_TRACE:
 			sim.tracefile = optarg;
+			break;
+		case O_TRAINS:
+			sim.trains = 1;
+			break;
+		case O_MINRATE:
+			sim.min_rate = (uint64_t)scaled("min rate", optarg,
+			    1000, 1, 100e9);
 			break;
 		case O_ZLIB:
 			sim.zlib_crc = 1;
@@ -886,6 +909,7 @@ dgram_new(const void *p, size_t len, unsigned src)
 		err(1, NULL);
 	d->ref = 1;
 	d->src = src;
+	d->train = d->tbytes = 0;
 	d->len = (uint32_t)len;
 	memcpy(d->data, p, len);
 	return d;
@@ -1102,8 +1126,25 @@ port_in(struct link *l, double t, size_t len, double *dep)
 {
 	double frame = (double)(len + FRAME);
 
-	if (l->busy > t && (l->busy - t) * l->rate / 8e6 + frame > l->qmax)
+	if (!port_room(l, t, frame))
 		return -1;
+	return port_force(l, t, len, dep);
+}
+
+/* Whether a switch port's queue has room for bytes at time t. */
+static int
+port_room(const struct link *l, double t, double bytes)
+{
+	return !(l->busy > t && (l->busy - t) * l->rate / 8e6 + bytes >
+	    l->qmax);
+}
+
+/* A frame into a port whatever its queue holds (a train let in). */
+static int
+port_force(struct link *l, double t, size_t len, double *dep)
+{
+	double frame = (double)(len + FRAME);
+
 	l->busy = (l->busy > t ? l->busy : t) + frame * 8e6 / l->rate;
 	*dep = l->busy;
 	return 0;
@@ -1145,13 +1186,23 @@ to_client(struct host *c, struct dgram *d, double t, int sock, int copy)
 		sim.gone++;
 		return;
 	}
-	if (port_in(&c->port, t, d->len, &dep) == -1) {
+	if (d->train != 0 && d->train != c->train) {
+		/* --trains: a train's first datagram decides for it. */
+		c->train = d->train;
+		c->tfate = !port_room(&c->port, t, d->tbytes) ? T_QDROP :
+		    c->loss > 0 && runit(&c->fwd) < c->loss ? T_LOST : T_IN;
+	}
+	if (d->train != 0 ? c->tfate == T_QDROP :
+	    port_in(&c->port, t, d->len, &dep) == -1) {
 		sim.qdrop_c++;
 		trace('Q', c->id, ceilus(t), d->len);
 		return;
 	}
+	if (d->train != 0)
+		(void)port_force(&c->port, t, d->len, &dep);
 	at = dep + sim.delay;
-	if (c->loss > 0 && runit(&c->fwd) < c->loss) {
+	if (d->train != 0 ? c->tfate == T_LOST :
+	    c->loss > 0 && runit(&c->fwd) < c->loss) {
 		sim.lost++;
 		trace('L', c->id, ceilus(at), d->len);
 	} else {
@@ -1326,6 +1377,8 @@ host_send(struct host *h, const uint8_t *p, size_t len,
 	/* At the switch once it has left the server's port. */
 	dep = egress(h, len);
 	d = dgram_new(p, len, 0);
+	d->train = sim.train;
+	d->tbytes = sim.tbytes;
 	epush(EV_DEPART, ceilus(dep), c == NULL ? 0 : c->id, d,
 	    c == NULL ? 0 : 1)->t = dep;
 }
@@ -1336,18 +1389,39 @@ io_send(void *ctx, const void *p, size_t len, const struct sockaddr_in *to)
 	host_send(ctx, p, len, to);
 }
 
-/* A train is its datagrams, one after the other, at the server's port. */
+/*
+ * A train is its datagrams, one after the other, at the server's port.
+ * With --trains, the switch's ports take or drop each of net.c's GSO
+ * super-datagrams (GSO_SEGS and GSO_BYTES as there) whole, and --loss
+ * loses it whole, as a tbf qdisc and an nftables rule at a client's
+ * input do with a GSO packet on the namespace LAN.
+ */
 static void
 io_sendsegs(void *ctx, const struct sockaddr_in *to, const uint8_t *p,
     size_t len, size_t seg)
 {
-	size_t off, n;
+	size_t off, n, per, o;
 
 	if (seg == 0)
 		seg = len;
-	for (off = 0; off < len; off += n) {
-		n = len - off < seg ? len - off : seg;
-		host_send(ctx, p + off, n, to);
+	per = GSO_BYTES / seg < GSO_SEGS ? GSO_BYTES / seg : GSO_SEGS;
+	if (!sim.trains || len <= seg || per < 2)
+		per = 1;
+	per *= seg;
+	for (off = 0; off < len; off += per) {
+		if (per > seg && len - off > seg) {
+			sim.train = ++sim.ntrain ? sim.ntrain : ++sim.ntrain;
+			sim.tbytes = 0;
+			for (o = off; o < len && o < off + per; o += n) {
+				n = len - o < seg ? len - o : seg;
+				sim.tbytes += (uint32_t)(n + FRAME);
+			}
+		}
+		for (o = off; o < len && o < off + per; o += n) {
+			n = len - o < seg ? len - o : seg;
+			host_send(ctx, p + o, n, to);
+		}
+		sim.train = sim.tbytes = 0;
 	}
 }
 
@@ -1689,6 +1763,7 @@ make_host(unsigned k)
 	h->o.timeout = sim.timeout;
 	h->o.block = sim.block;
 	h->o.rate = sim.rate;
+	h->o.min_rate = k == 0 ? sim.min_rate : 0;
 	h->o.ttl = 1;
 	h->o.window = (size_t)sim.window;
 	h->o.verbose = sim.verbose >= 2 ? 1 : 0;
