@@ -13,6 +13,7 @@
  */
 
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <netinet/in.h>
@@ -38,11 +39,14 @@ struct loop {
 	struct report	 rep;
 	const struct role *role;
 	int		 outclosed;	/* standard output is closed */
+	int		 stamped;	/* the kernel stamps what arrives */
+	uint64_t	 last;		/* µs: the latest time given the role */
 	uint64_t	 end;		/* µs: the loop ended */
 	struct rxbatch	 rb;
 };
 
 static uint64_t	 now_us(void);
+static uint64_t	 wall_us(void);
 static void	 onsignal(int);
 static void	 signals(void);
 static void	 io_send(void *, const void *, size_t,
@@ -56,6 +60,8 @@ static void	 io_say(void *, const char *);
 static void	 io_random(void *, void *, size_t);
 static void	 setup(struct loop *, const struct opts *);
 static void	 hello(const struct np *);
+static void	 arrivals(struct loop *);
+static uint64_t	 arrived(struct loop *, int, uint64_t, uint64_t);
 static void	 datagram(struct loop *, int, uint64_t);
 static void	 receive(struct loop *, int);
 static int	 wait_events(struct loop *, struct pollfd *, const int *,
@@ -72,6 +78,16 @@ now_us(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* The wall clock, µs: the kernel's receive stamps are on it. */
+static uint64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
@@ -229,15 +245,65 @@ setup(struct loop *lp, const struct opts *o)
 	if (!o->server && isatty(STDOUT_FILENO))
 		errx(1, "standard output is a terminal: send the stream to "
 		    "a file or a pipe (netpipe -c > file)");
-	if (o->server)
+	if (o->server) {
 		net_server(&np->net, o);
-	else
+		arrivals(lp);
+	} else
 		net_client(&np->net, o);
+	/* Ready before the first datagram, which may be a ping to answer. */
+	if ((lp->rb.buf = malloc((size_t)RX_BATCH * MAX_DGRAM)) == NULL)
+		err(1, NULL);
 	np->start = now_us();
 	hello(np);
 	lp->role = role_for(o);
 	lp->role->init(np, now_us());
 	report_start(&lp->rep, lp->role);
+}
+
+/*
+ * A server measures round trips: have the kernel stamp each datagram as
+ * it arrives, so that a reply is timed when it came, not when the loop
+ * got round to reading it (after a burst of sends, or a wait for a CPU).
+ * Without stamps a datagram is timed when it is read, as before.
+ */
+static void
+arrivals(struct loop *lp)
+{
+	int one = 1;
+
+	lp->stamped = setsockopt(lp->np.net.fd, SOL_SOCKET, SO_TIMESTAMPNS,
+	    &one, sizeof(one)) == 0;
+}
+
+/*
+ * When datagram j of a batch read at now (wall: the same instant on the
+ * wall clock) arrived: its kernel stamp, moved onto the monotonic clock
+ * and kept between the last time given the role and now, so that the
+ * role's clock never runs backwards; without one, now.
+ */
+static uint64_t
+arrived(struct loop *lp, int j, uint64_t now, uint64_t wall)
+{
+	struct msghdr *mh = &lp->rb.msg[j].msg_hdr;
+	struct cmsghdr *cm;
+	struct timespec ts;
+	uint64_t t, at;
+
+	t = now;
+	for (cm = CMSG_FIRSTHDR(mh); lp->stamped && cm != NULL;
+	    cm = CMSG_NXTHDR(mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET ||
+		    cm->cmsg_type != SCM_TIMESTAMPNS)
+			continue;
+		memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+		at = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+		if (at < wall)
+			t = wall - at < now - lp->last ? now - (wall - at) :
+			    lp->last;
+		break;
+	}
+	lp->last = t;
+	return t;
 }
 
 /*
@@ -262,19 +328,23 @@ datagram(struct loop *lp, int j, uint64_t now)
 		lp->role->packet(&lp->np, p, 0, &rb->from[j], now);
 }
 
-/* What waits on fd: a few batches, each stamped with one clock read. */
+/*
+ * What waits on fd: a few batches, each read with one clock read, and
+ * each datagram handed to the role with the time it arrived.
+ */
 static void
 receive(struct loop *lp, int fd)
 {
-	uint64_t now;
+	uint64_t now, wall;
 	int j, k, n;
 
 	for (k = 0; k < RECV_ROUNDS && !lp->np.done; k++) {
 		if ((n = net_recvbatch(fd, &lp->rb)) == 0)
 			break;
 		now = now_us();
+		wall = lp->stamped ? wall_us() : 0;
 		for (j = 0; j < n && !lp->np.done; j++)
-			datagram(lp, j, now);
+			datagram(lp, j, arrived(lp, j, now, wall));
 		if (n < RX_BATCH)
 			break;
 	}
@@ -339,7 +409,7 @@ run(struct loop *lp)
 	fds[0] = np->net.fd;
 	fds[1] = np->net.ufd;
 	while (!np->done) {
-		now = now_us();
+		now = lp->last = now_us();
 		if (gotsig) {
 			r->interrupt(np, gotsig, now);
 			break;
@@ -354,7 +424,7 @@ run(struct loop *lp)
 			if (pfd[i].revents & (POLLIN | POLLERR))
 				receive(lp, fds[i]);
 		if (in && !np->done && pfd[nfd].revents)
-			r->input(np, now_us());
+			r->input(np, lp->last = now_us());
 	}
 	lp->end = now_us();
 	if (np->junk || np->foreign)

@@ -899,7 +899,6 @@ k_wait(struct np *np, const struct r0pkt *pk, int intact,
 	if (intact && pk->cmd == CM_PING) {
 		k->srv = *from;
 		k->phase = K_SEEK;
-		info(np, "answering server %s", addrstr(from));
 		return 0;
 	}
 	if ((pk->cmd == CM_TX || pk->cmd == CM_EOT) && !k->warned) {
@@ -910,13 +909,20 @@ k_wait(struct np *np, const struct r0pkt *pk, int intact,
 	return -1;
 }
 
-/* Echo the ping's stamp, for the server's round trip. */
+/*
+ * Echo the ping's stamp, for the server's round trip, before anything
+ * else: the locked server's first ping (nothing heard from it yet) is
+ * said after the answer, so that the line is not timed into the trip.
+ */
 static int
 k_ping(struct np *np, const struct r0pkt *pk)
 {
+	struct kstate *k = np->rs;
 	uint8_t p[PING_LEN];
 
 	k_send(np, p, r0_pack_stamp(p, CM_PONG, pk->stamp));
+	if (k->heard == 0)
+		info(np, "answering server %s", addrstr(&k->srv));
 	return 0;
 }
 

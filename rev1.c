@@ -178,6 +178,7 @@ static int	 k_wait(struct np *, const struct r1pkt *, int,
 		    const struct sockaddr_in *);
 static void	 k_lock(struct np *, const struct r1ping *,
 		    const struct sockaddr_in *, uint32_t);
+static void	 k_window(struct np *, const struct r1ping *);
 static void	 k_printable(char *, const uint8_t *, size_t);
 static int	 k_data(struct np *, const struct r1data *, const uint8_t *,
 		    size_t);
@@ -1190,19 +1191,35 @@ k_wait(struct np *np, const struct r1pkt *k, int ok,
 	return 0;
 }
 
-/* The first seeking server we may answer: take its parameters. */
+/*
+ * The first seeking server we may answer: take its parameters.  Its
+ * ping is answered at once; the window comes after (k_window).
+ */
 static void
 k_lock(struct np *np, const struct r1ping *g,
     const struct sockaddr_in *from, uint32_t session)
 {
 	struct r1cli *k = np->rs;
-	char label[4 * UINT8_MAX + 1];
 
 	k->srv = *from;
 	k->session = session;
 	k->B = g->block;
 	k->W = g->window;
 	k->nblk = k->W / k->B;
+	k->phase = K_SEEK;
+}
+
+/*
+ * The locked server's window and what we say of it: after the answer to
+ * its first ping, which would otherwise wait for the allocations and
+ * the line (some 100 µs), and the server take that for its round trip.
+ */
+static void
+k_window(struct np *np, const struct r1ping *g)
+{
+	struct r1cli *k = np->rs;
+	char label[4 * UINT8_MAX + 1];
+
 	crc_join_init(&k->join, k->B);
 	if ((k->ring = malloc(k->W)) == NULL ||
 	    (k->have = calloc(k->nblk, 1)) == NULL ||
@@ -1210,9 +1227,8 @@ k_lock(struct np *np, const struct r1ping *g,
 	    (k->dcrc = calloc(k->nblk, sizeof(*k->dcrc))) == NULL ||
 	    (k->nak_at = calloc(k->nblk, sizeof(*k->nak_at))) == NULL)
 		err(1, NULL);
-	k->phase = K_SEEK;
 	k_printable(label, g->label, g->llen);
-	info(np, "answering server %s, session %08x%s%s", addrstr(from),
+	info(np, "answering server %s, session %08x%s%s", addrstr(&k->srv),
 	    k->session, g->llen ? ", label " : "", label);
 }
 
@@ -1466,19 +1482,24 @@ k_rev0(struct np *np, const uint8_t *p, size_t n,
 	return 1;
 }
 
-/* Answer with the stamp; a stream further than we saw: a lost tail. */
+/*
+ * Answer with the stamp, first: the server times the answer; the first
+ * ping's window after.  A stream further than we saw: a lost tail.
+ */
 static void
 k_ping(struct np *np, const struct r1ping *g)
 {
 	struct r1cli *k = np->rs;
 	uint8_t q[R1_PONG_LEN];
 
+	k_send(np, q, r1_pack_pong(q, k->session, g->stamp));
+	if (k->ring == NULL)
+		k_window(np, g);
 	k->rtt = g->rtt;
 	if (k->phase == K_TX && g->next > k->hi && g->next <= k_limit(k)) {
 		k->hi = g->next;
 		k->gaps = 1;
 	}
-	k_send(np, q, r1_pack_pong(q, k->session, g->stamp));
 }
 
 /* R1_INIT: the transfer begins; each copy is answered with R1_READY. */
