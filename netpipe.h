@@ -445,29 +445,53 @@ struct r1pkt {
 	} u;
 };
 
-/* ---- the rate decision (rate.c): a pure function ------------------- */
+/* ---- the rate decision (rate.c): pure functions -------------------- */
 
-/* rev1 engineer: the bounds a decision keeps, for tests/rate.c too. */
-#define RATE_MIN	10e6		/* bit/s, unless the cap is lower */
-#define LOSS_HIGH	0.04		/* smoothed loss above: a cut */
-#define LOSS_LOW	0.02		/* below: growth */
+#define RATE_START	250e6		/* bit/s to start with */
+#define RATE_MIN	1e6		/* bit/s, unless the cap is lower */
+#define BW_ROUNDS	10		/* a client's best: over this many */
+#define PROBE_PHASES	8		/* the gain cycle: 1.25, 0.75, 1 ... */
+#define PROBE_CRUISE	2		/* its first round at 1 */
+
+enum { RC_STARTUP, RC_DRAIN, RC_PROBE };
+
+/* A client's delivery rates, bit/s, of the last BW_ROUNDS rounds. */
+struct bwfilt {
+	double		 v[BW_ROUNDS];
+};
 
 struct rate_in {
 	double		 rate, cap;	/* bit/s now, and -r's (or the most) */
-	double		 top;		/* best rate sent lately, bit/s */
-	int		 slowstart;
-	int		 cooling;	/* a cut was made last time */
-	double		 sent;		/* bit/s sent since the last decision */
-	double		 least, most;	/* smoothed loss, of any live client */
-	double		 dr;		/* bit/s reaching the slowest, 0: unknown */
+	int		 mode;		/* RC_* */
+	unsigned	 phase;		/* RC_PROBE: in the gain cycle */
+	double		 full_bw;	/* RC_STARTUP: the best btlbw yet */
+	unsigned	 full_cnt;	/* and rounds since it grew */
+	double		 debt;		/* bits a probe sent past btlbw */
+	double		 btlbw;		/* the room's bottleneck, 0: unknown */
+	double		 sent;		/* bit/s sent in the round */
+	double		 span;		/* the round, µs */
+	int		 limited;	/* the rate did not limit the round */
+	int		 lossy;		/* a client lost to congestion */
 };
 
 struct rate_out {
-	double		 rate, top;
-	int		 slowstart, cooling;
-	int		 cut;		/* the clients' loss is to be reset */
-	double		 loss;		/* the loss the decision went by */
+	double		 rate;
+	int		 mode;
+	unsigned	 phase;
+	double		 full_bw;
+	unsigned	 full_cnt;
+	double		 debt;
+	double		 gain;		/* of btlbw */
+	const char	*why;		/* for -v */
 };
+
+/* rate.c */
+void		 rate_start(unsigned long long, double *, double *);
+void		 rate_decide(const struct rate_in *, struct rate_out *);
+double		 bw_update(struct bwfilt *, unsigned, double, int);
+double		 bw_best(const struct bwfilt *);
+void		 bw_reset(struct bwfilt *, double);
+int		 loss_says(double, double *);
 
 /* role.c: what every role shares */
 void		 info(const struct np *, const char *, ...)
@@ -531,10 +555,6 @@ size_t		 r1_pack_status(uint8_t *, uint32_t, const struct r1status *);
 size_t		 r1_pack_eot(uint8_t *, uint32_t, const struct r1eot *);
 size_t		 r1_pack_done(uint8_t *, uint32_t, uint32_t);
 size_t		 r1_pack_error(uint8_t *, uint32_t, uint32_t, uint32_t);
-
-/* rate.c */
-void		 rate_decide(const struct rate_in *, struct rate_out *);
-void		 rate_start(unsigned long long, double *, double *);	/* rev1 */
 
 /* crc32.c */
 uint32_t	 np_crc32(const uint8_t *, size_t);

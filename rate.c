@@ -1,11 +1,20 @@
 /*
- * netpipe: rate.c: the Rev. 1 rate decision, a pure function.
+ * netpipe: rate.c: the Rev. 1 rate decision, pure functions.
  *
- * The server (rev1.c) measures, at each decision, what it sent and the
- * loss and delivery rate its clients report; rate_decide() turns those
- * into the next rate.  Nothing here reads the clock, a client or the
- * network, so tests/rate.c replays recorded decisions.  PROTOCOL.txt
- * (10.8) describes the algorithm.
+ * The server (rev1.c) measures what reaches each client (its delivery
+ * rate) and what each client loses, once a round; the functions here
+ * turn those into the next rate.  Nothing here reads the clock, a
+ * client or the network, so tests/rate.c drives them with made-up
+ * rounds.  PROTOCOL.txt (10.8) gives the algorithm and why.
+ *
+ * In short, BBR's model for a room: the rate is a gain times the
+ * bottleneck's bandwidth, btlbw, the smallest among the clients of
+ * the best delivery rate each showed over the last BW_ROUNDS rounds.
+ * Startup doubles until the delivery rate stops growing; then one
+ * round drains the queue startup built, and the rate cycles through a
+ * probe (1.25), a drain (0.75) and six rounds at 1.  Loss is not the
+ * signal, except loss well above what a client loses anyway: then that
+ * client's best is forgotten and the rate falls to what reaches it.
  *
  * Copyright (C) 2026 the netpipe authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -15,112 +24,157 @@
 
 #include "netpipe.h"
 
-/* RATE_MIN, LOSS_HIGH and LOSS_LOW are in netpipe.h, for the test. */
-#define RATE_INIT	1e9		/* bit/s to start with */
-#define RATE_MAX	100e9
-#define CUT_LEAST	0.95		/* a cut keeps this much, at most */
-#define CUT_MOST	0.5		/* and this much, at least */
-#define LOSS_HEAVY	0.25		/* one client alone above: slow down */
-#define TOP_DECAY	0.9		/* per decision, of the best rate sent */
-#define SS_GAIN		1.5		/* growth per decision at the start */
-#define GAIN		1.05		/* growth per decision after it */
-#define TOP_GAIN	1.5		/* growth stays below this * top */
-#define OVER_DR		1.1		/* growth: this far past delivery */
-#define UNDER_DR	0.9		/* a cut: to this much of it */
-#define CUT_DR		0.25		/* but keeping this much at least */
+#define RATE_MAX	100e9		/* bit/s, without -r */
+#define STARTUP_GAIN	2.0
+#define DRAIN_GAIN	0.75
+#define FULL_GROWTH	1.25		/* startup: growth that counts */
+#define FULL_ROUNDS	3		/* rounds without it end startup */
+#define BASE_WEIGHT	0.125		/* of a round, in the loss baseline */
+#define LOSS_FLOOR	0.08		/* congestion: loss above this */
+#define LOSS_OVER	0.02		/* and above twice the baseline + this */
 
-static double	 rate_cut(const struct rate_in *, double);
-static double	 rate_grow(const struct rate_in *, double);
+static const double cycle[PROBE_PHASES] = {
+	1.25, 0.75, 1, 1, 1, 1, 1, 1
+};
+
+static double	 clamp(double, double);
 
 /* The rate to start at and the most it may reach: -r's, or RATE_MAX. */
 void
 rate_start(unsigned long long r, double *rate, double *cap)
 {
 	*cap = r ? (double)r : RATE_MAX;
-	*rate = *cap < RATE_INIT ? *cap : RATE_INIT;
+	*rate = clamp(RATE_START, *cap);
 }
 
 /*
- * Rate: cut it when the clients lose much, grow it while they lose
- * little.  Loss that every client sees comes from a link they share (the
- * server's port, a switch) overflowing: that is congestion, the rate's
- * business.  Loss one client sees alone is its own (a bad cable, a busy
- * host): slowing the whole room would not cure it, and its repeats go
- * to the group once whoever else asks.  So the signal is the smallest
- * smoothed loss among the clients, unless one loses more than LOSS_HEAVY:
- * that client is being flooded and speaks for itself.
+ * One round's delivery sample of a client into its filter; returns the
+ * filter's best.  limited: the server sent less than its rate allowed
+ * (no input, no room), so the sample says what was offered, not what
+ * the path takes: it may raise the best, never let it age out.
  */
+double
+bw_update(struct bwfilt *f, unsigned round, double sample, int limited)
+{
+	double best = bw_best(f);
+
+	if (limited && sample < best)
+		sample = best;
+	f->v[round % BW_ROUNDS] = sample;
+	return bw_best(f);
+}
+
+double
+bw_best(const struct bwfilt *f)
+{
+	double best = 0;
+	unsigned i;
+
+	for (i = 0; i < BW_ROUNDS; i++)
+		if (f->v[i] > best)
+			best = f->v[i];
+	return best;
+}
+
+/* Loss that says so: forget the best, keep what reaches it now. */
+void
+bw_reset(struct bwfilt *f, double sample)
+{
+	unsigned i;
+
+	for (i = 0; i < BW_ROUNDS; i++)
+		f->v[i] = sample;
+}
+
+/*
+ * Is a client's loss in a round congestion?  Its own loss (a bad
+ * cable, a busy host, 1-2 % of random drops) is steady and is learnt
+ * as its baseline; a queue that overflows loses far more, at once.
+ * Returns 1 for congestion; *base learns only from rounds that are not.
+ */
+int
+loss_says(double loss, double *base)
+{
+	if (loss > LOSS_FLOOR && loss > 2 * *base + LOSS_OVER)
+		return 1;
+	*base += BASE_WEIGHT * (loss - *base);
+	return 0;
+}
+
+/* The next rate, from the room's bottleneck and the state. */
 void
 rate_decide(const struct rate_in *in, struct rate_out *out)
 {
-	double loss, rate = in->rate;
+	out->mode = in->mode;
+	out->phase = in->phase;
+	out->full_bw = in->full_bw;
+	out->full_cnt = in->full_cnt;
+	out->debt = in->debt;
+	out->gain = 1;
+	if (in->btlbw <= 0) {
+		out->rate = clamp(in->rate, in->cap);
+		out->why = "no delivery measured yet";
+		return;
+	}
+	switch (in->mode) {
+	case RC_STARTUP:
+		if (in->lossy) {
+			out->why = "startup ends: loss";
+			break;
+		}
+		if (in->btlbw >= in->full_bw * FULL_GROWTH) {
+			out->full_bw = in->btlbw;
+			out->full_cnt = 0;
+		} else if (!in->limited)
+			out->full_cnt++;
+		if (out->full_cnt >= FULL_ROUNDS) {
+			out->why = "startup ends: delivery flat";
+			break;
+		}
+		out->gain = STARTUP_GAIN;
+		out->rate = STARTUP_GAIN * in->btlbw;
+		if (out->rate < in->rate)
+			out->rate = in->rate;
+		out->rate = clamp(out->rate, in->cap);
+		out->why = "startup";
+		return;
+	case RC_DRAIN:
+		out->mode = RC_PROBE;
+		out->phase = PROBE_CRUISE;
+		out->rate = clamp(in->btlbw, in->cap);
+		out->why = "drained";
+		return;
+	default:
+		/*
+		 * What a probe sent past the bottleneck waits in a queue:
+		 * the drain lasts until it has sent as much less.
+		 */
+		if (in->phase == 0)
+			out->debt = (in->sent - in->btlbw) * in->span / 1e6;
+		else if (in->phase == 1)
+			out->debt -= (in->btlbw - in->sent) * in->span / 1e6;
+		out->phase = in->phase == 1 && out->debt > 0 ? 1 :
+		    (in->phase + 1) % PROBE_PHASES;
+		/* Loss in a probe: it found the ceiling, drain now. */
+		if (in->lossy && in->phase == 0)
+			out->phase = 1;
+		out->gain = cycle[out->phase];
+		out->rate = clamp(out->gain * in->btlbw, in->cap);
+		out->why = out->phase == 0 ? "probe" : out->phase == 1 ?
+		    (in->lossy && in->phase == 0 ? "drain: the probe lost" :
+		    "drain") : "cruise";
+		return;
+	}
+	/* Startup ends: one round under the bottleneck drains its queue. */
+	out->mode = RC_DRAIN;
+	out->gain = DRAIN_GAIN;
+	out->rate = clamp(DRAIN_GAIN * in->btlbw, in->cap);
+}
 
-	loss = in->most > LOSS_HEAVY ? in->most : in->least < 1 ?
-	    in->least : 0;
-	/* What the link took lately: one slow interval is no measure. */
-	out->top = in->sent > in->top * TOP_DECAY ? in->sent :
-	    in->top * TOP_DECAY;
-	out->slowstart = in->slowstart;
-	out->cooling = 0;
-	out->cut = 0;
-	out->loss = loss;
-	if (in->cooling) {
-		/* The last cut shows only now: out->cooling = 0. */
-	} else if (loss > LOSS_HIGH) {
-		rate = rate_cut(in, loss);
-		out->slowstart = 0;
-		out->cooling = 1;
-		out->cut = 1;
-	} else if (loss < LOSS_LOW)
-		rate = rate_grow(in, out->top);
-	else
-		out->slowstart = 0;
+static double
+clamp(double rate, double cap)
+{
 	if (rate < RATE_MIN)
 		rate = RATE_MIN;
-	if (rate > in->cap)
-		rate = in->cap;
-	out->rate = rate;
-}
-
-/* A cut, to what got through: the narrow link's rate. */
-static double
-rate_cut(const struct rate_in *in, double loss)
-{
-	double through = in->sent * (1 - loss), rate = in->rate;
-
-	rate = through > CUT_LEAST * rate ? CUT_LEAST * rate :
-	    through < CUT_MOST * rate ? CUT_MOST * rate : through;
-	/*
-	 * What reached the slowest client is a better measure, if
-	 * there is one: a little under it, so a full queue drains.
-	 */
-	if (in->dr > 0 && UNDER_DR * in->dr < rate)
-		rate = UNDER_DR * in->dr > CUT_DR * rate ?
-		    UNDER_DR * in->dr : CUT_DR * rate;
-	return rate;
-}
-
-/* Growth, top being the best rate sent lately (already decayed). */
-static double
-rate_grow(const struct rate_in *in, double top)
-{
-	double rate = in->rate, limit;
-
-	rate *= in->slowstart ? SS_GAIN : GAIN;
-	/* Not far past what the link took: no burst when it opens. */
-	limit = (in->slowstart ? SS_GAIN : TOP_GAIN) * top;
-	if (limit < RATE_INIT)
-		limit = RATE_INIT;
-	/*
-	 * Nor far past what reaches the slowest client, once less
-	 * reaches it than is sent: a narrow link's queue hides the
-	 * excess until it overflows.  (While the input is what
-	 * holds the server back, as much reaches it as is sent.)
-	 */
-	if (!in->slowstart && in->dr > 0 && in->sent > OVER_DR * in->dr &&
-	    OVER_DR * in->dr < limit)
-		limit = OVER_DR * in->dr;
-	if (rate > limit)
-		rate = limit;
-	return rate;
+	return rate > cap ? cap : rate;
 }

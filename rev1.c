@@ -30,17 +30,22 @@
  */
 #define IDLE_PING	50000		/* heartbeat when no data went out */
 #define STATUS_EVERY	50000		/* client status period */
+#define STATUS_FAST	10000		/* and in the first STATUS_START */
+#define STATUS_START	300000		/* of TX: the server's startup */
 #define TICK		10000		/* the loops look around this often */
 #define RTO_MIN		10000
 #define NAK_MIN		2000		/* a block is asked for again after */
 #define HOLDOFF_MIN	1000		/* a block is repeated again after */
 #define CTL_MIN		20000		/* rate decisions at most this often */
-#define CTL_PKTS	1000		/* and over this many packets at least */
 #define DONE_EVERY	200000		/* client repeats R1_DONE */
 #define RTT_MAX		(10 * SEC)	/* an older echo is no sample */
 
 /* The rate's measurement (its decision is rate.c's) and the pacer. */
 #define DR_SPAN		100000		/* delivery rate measured over this */
+#define DR_SPAN_MIN	20000		/* or this, at least */
+#define DR_STEP		5000		/* reports kept for it this far apart */
+#define DR_HIST		24		/* and this many */
+#define LIMITED		0.85		/* sent less of the rate: app-limited */
 #define BURST		(64 * 1024)	/* bytes the pacer waits to send */
 #define BURST_MAX	(256 * 1024)	/* a late wakeup sends its due up to */
 #define OUT_CHUNK	(1024 * 1024)	/* client writes at least this */
@@ -51,6 +56,13 @@
 
 #define DATA_OVERHEAD	(R1_DATA_HDR + 4)	/* R1_DATA's header and CRC */
 
+/* A report, for the delivery rate: when, its count, what had been sent. */
+struct drpoint {
+	uint64_t	 at;
+	uint32_t	 rcvd;
+	uint64_t	 all, fresh;	/* R1_DATA bytes sent: all, new ones */
+};
+
 /* A client, as the server sees it: the table's member and more. */
 struct r1client {
 	struct member	 m;		/* addr, alive, heard, rtt, bytes ... */
@@ -60,12 +72,15 @@ struct r1client {
 	uint64_t	 room;		/* it can take up to here */
 	uint64_t	 moved;		/* its ack last advanced */
 	uint32_t	 rcvd, missed;	/* its counters, last reported */
-	uint32_t	 rcvd0, missed0;	/* at the last rate decision */
-	int		 fresh;		/* it reported since that decision */
-	double		 loss;		/* smoothed over decisions */
-	uint64_t	 dr_at;		/* delivery rate: since this status */
-	uint32_t	 dr_rcvd;	/* and its count */
-	double		 drate;		/* bit/s of new blocks it received */
+	uint32_t	 rcvd0, missed0;	/* at the last round's end */
+	int		 fresh;		/* it reported since then */
+	struct drpoint	 dh[DR_HIST];	/* its last reports, newest first */
+	unsigned	 ndh;
+	double		 sample;	/* bit/s reaching it, best of the round */
+	struct bwfilt	 bw;		/* and of the last rounds */
+	double		 lbase;		/* the loss it has anyway */
+	double		 loss;		/* in the last two rounds */
+	double		 lround;	/* in the last round */
 	uint64_t	 out_at, out_w;	/* output: the last look, written then */
 	double		 orate;		/* bit/s written, the last second */
 	uint64_t	 slow_at, slow_w;	/* --min-rate: short since, 0 not */
@@ -98,10 +113,11 @@ struct r1server {
 	double		 rate, cap;	/* bit/s */
 	double		 tokens;	/* bytes */
 	uint64_t	 refill, ctl_at, ctl_bytes;
-	int		 slowstart;
-	int		 cooling;	/* a cut was just made: wait */
-	uint64_t	 sent_bytes;
-	double		 sent_top;	/* bit/s, best lately */
+	struct rate_out	 rc;		/* the last decision's state */
+	unsigned	 round;		/* rate decisions made */
+	int		 starved;	/* in it, nothing to send at times */
+	uint64_t	 sent_bytes;	/* R1_DATA bytes sent */
+	uint64_t	 new_bytes;	/* of them the first sends */
 
 	uint64_t	 npkt, nrtx;	/* new blocks, repeats */
 	uint64_t	 held_at;	/* -v: the room's holder last named */
@@ -156,7 +172,7 @@ static int	 s_pick(struct r1server *, uint64_t, uint64_t *);
 static void	 s_pump(struct np *, uint64_t);
 static void	 s_ended(struct np *, uint64_t);
 static int	 s_news(const struct r1server *, uint64_t);
-static void	 s_loss(struct r1server *, struct rate_in *);
+static struct r1client *s_round(struct r1server *, struct rate_in *);
 static void	 s_control(struct np *, uint64_t);
 static void	 s_advance(struct np *, uint64_t);
 static void	 s_finish(struct np *);
@@ -246,7 +262,7 @@ s_init(struct np *np, uint64_t now)
 	crc_join_init(&s->join, s->B);
 	s->ping_period = ping_period(o);
 	rate_start(o->rate, &s->rate, &s->cap);
-	s->slowstart = 1;
+	s->rc.mode = RC_STARTUP;
 	if (o->wait)
 		s->seek_end = np->start + secs(o->wait);
 	info(np, "session %08x: waiting for %u client%s on %s (%s)",
@@ -377,20 +393,43 @@ s_queue(struct r1server *s, uint64_t off)
 	s->rtxq[(s->rq_head + s->rq_len++) % s->nblk] = off;
 }
 
-/* What reaches it: new blocks by its count, over DR_SPAN or more. */
+/*
+ * What reaches it, at each of its reports in TX and EOT: the new blocks
+ * it counts since an earlier report DR_SPAN_MIN to DR_SPAN ago, as bit/s
+ * of all R1_DATA (scaled by what was sent then: all over new), and no
+ * more than was sent then.  The round keeps its best (10.8).
+ */
 static void
 s_drate(struct r1server *s, struct r1client *c, uint64_t now)
 {
-	if (c->dr_at == 0 || s->phase < S_TX) {
-		c->dr_at = now;
-		c->dr_rcvd = c->rcvd;
-	} else if (now - c->dr_at >= DR_SPAN) {
-		c->drate = (double)(uint32_t)(c->rcvd - c->dr_rcvd) *
-		    (double)(s->B + DATA_OVERHEAD) * 8e6 /
-		    (double)(now - c->dr_at);
-		c->dr_at = now;
-		c->dr_rcvd = c->rcvd;
+	const struct drpoint *p = NULL;
+	double dt, r;
+	unsigned i;
+
+	if (s->phase < S_TX)
+		return;
+	for (i = 0; i < c->ndh; i++)
+		if (now - c->dh[i].at >= DR_SPAN_MIN &&
+		    (p == NULL || now - c->dh[i].at <= DR_SPAN))
+			p = &c->dh[i];
+	if (p != NULL) {
+		dt = (double)(now - p->at);
+		r = (double)(uint32_t)(c->rcvd - p->rcvd) *
+		    (double)(s->B + DATA_OVERHEAD) * 8e6 / dt;
+		if (r > (double)(s->sent_bytes - p->all) * 8e6 / dt)
+			r = (double)(s->sent_bytes - p->all) * 8e6 / dt;
+		if (r > c->sample)
+			c->sample = r;
 	}
+	if (c->ndh > 0 && now - c->dh[0].at < DR_STEP)
+		return;
+	memmove(c->dh + 1, c->dh, (DR_HIST - 1) * sizeof(c->dh[0]));
+	c->dh[0].at = now;
+	c->dh[0].rcvd = c->rcvd;
+	c->dh[0].all = s->sent_bytes;
+	c->dh[0].fresh = s->new_bytes;
+	if (c->ndh < DR_HIST)
+		c->ndh++;
 }
 
 /* The ranges a client misses: into the repeat queue. */
@@ -497,8 +536,10 @@ s_pump(struct np *np, uint64_t now)
 		s->tokens = BURST_MAX;
 	limit = s_limit(s);
 	while (n < TX_BYTES && s->tokens > 0) {
-		if ((rtx = s_pick(s, limit, &off)) == -1)
+		if ((rtx = s_pick(s, limit, &off)) == -1) {
+			s->starved = 1;	/* the rate allowed more */
 			break;
+		}
 		/* GSO wants equal segments: a short one ends the batch. */
 		k = (s->head - off < s->B ? (size_t)(s->head - off) : s->B) +
 		    DATA_OVERHEAD;
@@ -511,6 +552,7 @@ s_pump(struct np *np, uint64_t now)
 		if (!rtx) {
 			s->next += k - DATA_OVERHEAD;
 			s->npkt++;
+			s->new_bytes += k;
 		} else
 			s->nrtx++;
 		s->sent_at[off / s->B % s->nblk] = now;
@@ -549,110 +591,105 @@ s_ended(struct np *np, uint64_t now)
 	    (unsigned long long)s->head, s->scrc);
 }
 
-/* Judge on news from every client, and on enough packets. */
+/* A round ends with news from every client, or after 200 ms. */
 static int
 s_news(const struct r1server *s, uint64_t span)
 {
 	const struct r1client *c;
-	double d = 0;
 	unsigned i;
-	int stale = 0;
 
 	for (i = 0; i < s->cl.n; i++) {
 		c = s_client(s, i);
-		if (!c->m.alive || c->done)
-			continue;
-		if ((double)(uint32_t)(c->rcvd - c->rcvd0) > d)
-			d = (double)(uint32_t)(c->rcvd - c->rcvd0);
-		if (!c->fresh)
-			stale = 1;
+		if (c->m.alive && !c->done && !c->fresh)
+			return span >= 10 * CTL_MIN;
 	}
-	return !((stale || d < CTL_PKTS) && span < 10 * CTL_MIN);
+	return 1;
 }
 
 /*
- * Each client's loss since the last decision, smoothed, and what
- * reaches the slowest: the least and most loss and dr of in.
+ * The round's end for each client: its loss in the round, congestion or
+ * not (loss_says), its delivery rate into its filter; the bottleneck is
+ * the least best among them.  Returns the client that sets it, or NULL.
  */
-static void
-s_loss(struct r1server *s, struct rate_in *in)
+static struct r1client *
+s_round(struct r1server *s, struct rate_in *in)
 {
-	struct r1client *c;
-	double d, l;
+	struct r1client *c, *h = NULL;
+	double d, b, l;
 	unsigned i;
 
-	in->least = 1;
-	in->most = 0;
-	in->dr = 0;
+	in->btlbw = 0;
+	in->lossy = 0;
 	for (i = 0; i < s->cl.n; i++) {
 		c = s_client(s, i);
 		if (!c->m.alive || c->done)
 			continue;
-		/*
-		 * Smoothed: a burst (a lost GRO train of 44 packets) in
-		 * one interval is not yet a loss rate.  Reset at a cut:
-		 * the loss before it says nothing of the new rate.
-		 */
 		d = (double)(uint32_t)(c->rcvd - c->rcvd0) +
 		    (double)(uint32_t)(c->missed - c->missed0);
-		if (d >= 20) {
-			l = (double)(uint32_t)(c->missed - c->missed0) / d;
-			c->loss = 0.5 * c->loss + 0.5 * l;
+		l = d >= 20 ? (double)(uint32_t)(c->missed - c->missed0) /
+		    d : 0;
+		/* Over two rounds: one burst lost is not yet a rate. */
+		c->loss = (l + c->lround) / 2;
+		c->lround = l;
+		if (d >= 20 && loss_says(c->loss, &c->lbase)) {
+			in->lossy = 1;
+			/* Startup overflowed the link: what it took. */
+			if (s->rc.mode == RC_STARTUP && c->sample > 0)
+				bw_reset(&c->bw, c->sample);
 		}
-		if (c->loss < in->least)
-			in->least = c->loss;
-		if (c->loss > in->most)
-			in->most = c->loss;
-		if (c->drate > 0 && (in->dr == 0 || c->drate < in->dr))
-			in->dr = c->drate;
+		bw_update(&c->bw, s->round, c->sample, in->limited);
+		b = bw_best(&c->bw);
+		if (b > 0 && (in->btlbw == 0 || b < in->btlbw)) {
+			in->btlbw = b;
+			h = c;
+		}
+		c->sample = 0;
 		c->rcvd0 = c->rcvd;
 		c->missed0 = c->missed;
 		c->fresh = 0;
 	}
+	s->round++;
+	return h;
 }
 
 /*
- * Rate: measured here, decided by rate_decide() (rate.c): the clients'
- * smoothed loss, what reaches the slowest of them, what was sent.  -v
- * logs every decision with its inputs (tests/rate.c replays them).
+ * Rate: measured here, decided by rate_decide() (rate.c), once a round:
+ * when every client has reported (or 200 ms passed), at least 20 ms and
+ * 4 round trips since the last.  -v logs every decision and its reason.
  */
 static void
 s_control(struct np *np, uint64_t now)
 {
 	struct r1server *s = np->rs;
 	uint64_t span = now - s->ctl_at;
+	const struct r1client *h;
 	struct rate_in in;
-	struct rate_out out;
-	unsigned i;
+	double sent;
 
 	if (span < CTL_MIN || span < 4 * s_slowest(s) || !s_news(s, span))
 		return;
-	s_loss(s, &in);
+	sent = (double)(s->sent_bytes - s->ctl_bytes) * 8e6 / (double)span;
+	in.limited = s->starved && sent < LIMITED * s->rate;
+	s->starved = 0;
+	h = s_round(s, &in);
 	in.rate = s->rate;
 	in.cap = s->cap;
-	in.top = s->sent_top;
-	in.slowstart = s->slowstart;
-	in.cooling = s->cooling;
-	in.sent = (double)(s->sent_bytes - s->ctl_bytes) * 8e6 /
-	    (double)span;
-	rate_decide(&in, &out);
-	s->rate = out.rate;
-	s->sent_top = out.top;
-	s->slowstart = out.slowstart;
-	s->cooling = out.cooling;
-	if (out.cut)
-		for (i = 0; i < s->cl.n; i++)
-			s_client(s, i)->loss = 0;
-	if (out.loss > 0)
-		debug(np, "loss %.1f%% (least %.1f%%, most %.1f%%), rate "
-		    "%.0f Mbit/s", out.loss * 100, in.least * 100,
-		    in.most * 100, s->rate / 1e6);
-	debug(np, "rate decision: rate=%.17g cap=%.17g top=%.17g "
-	    "slowstart=%d cooling=%d sent=%.17g least=%.17g most=%.17g "
-	    "dr=%.17g -> rate=%.17g top=%.17g slowstart=%d cooling=%d "
-	    "cut=%d loss=%.17g", in.rate, in.cap, in.top, in.slowstart,
-	    in.cooling, in.sent, in.least, in.most, in.dr, out.rate, out.top,
-	    out.slowstart, out.cooling, out.cut, out.loss);
+	in.mode = s->rc.mode;
+	in.phase = s->rc.phase;
+	in.full_bw = s->rc.full_bw;
+	in.full_cnt = s->rc.full_cnt;
+	in.debt = s->rc.debt;
+	in.sent = sent;
+	in.span = (double)span;
+	rate_decide(&in, &s->rc);
+	s->rate = s->rc.rate;
+	if (h != NULL)
+		debug(np, "rate %.1f Mbit/s: %s; %.2f x %.1f Mbit/s reaching "
+		    "%s (loss %.1f%%, its own %.1f%%); sent %.1f Mbit/s%s",
+		    s->rate / 1e6, s->rc.why, s->rc.gain, in.btlbw / 1e6,
+		    addrstr(&h->m.addr), h->loss * 100, h->lbase * 100,
+		    sent / 1e6, in.limited ? ", not all the rate allowed" :
+		    "");
 	s->ctl_at = now;
 	s->ctl_bytes = s->sent_bytes;
 }
@@ -1272,8 +1309,12 @@ k_data(struct np *np, const struct r1data *d, const uint8_t *p, size_t n)
 		return 1;
 	}
 	slot = (size_t)(d->off / k->B % k->nblk);
-	if (d->off < k->ack || d->off > k_limit(k) - len || k->have[slot])
-		return r1_intact(p, n);	/* had it, or beyond the window */
+	if (d->off < k->ack || d->off > k_limit(k) - len || k->have[slot]) {
+		if (!r1_intact(p, n))
+			return 0;
+		k->rcvd++;		/* had it, or beyond the window */
+		return 1;
+	}
 	at = k->ring + slot * k->B;
 	memcpy(at, d->data, len);
 	dcrc = np_crc32(at, len);
@@ -1418,7 +1459,8 @@ k_status(struct np *np, uint64_t now)
 	st.rcvd = k->rcvd;
 	st.missed = k->missed;
 	k_send(np, p, r1_pack_status(p, k->session, &st));
-	k->next_status = now + STATUS_EVERY;
+	k->next_status = now + (now - np->began < STATUS_START ? STATUS_FAST :
+	    STATUS_EVERY);
 	k->status_room = k_limit(k);
 	k->gaps = 0;
 }
@@ -1511,7 +1553,7 @@ k_begin(struct np *np, uint64_t now)
 	if (k->phase == K_SEEK) {
 		k->phase = K_TX;
 		np->began = now;
-		k->next_status = now + STATUS_EVERY;
+		k->next_status = now + STATUS_FAST;
 		k->status_room = k->W;
 	}
 	if (k->phase == K_TX)

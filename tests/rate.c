@@ -2,20 +2,21 @@
  * netpipe: tests/rate.c: the Rev. 1 rate decision (rate.c) alone, no
  * network.
  *
- *	tests/rate [FILE]
+ *	tests/rate
  *
- * (1) Replay: every decision recorded in FILE (default
- * tests/rate-decisions.txt) is made again by rate_decide(), and each
- * output must be the recorded one, bit for bit.  The records are the -v
- * lines "rate decision: rate=... -> rate=..." of real runs (the file
- * says which).  (2) Properties, over the recorded inputs and over many
- * made-up ones: the rate never above the cap nor below RATE_MIN (or the
- * cap, if lower); a loss above LOSS_HIGH cuts, one below LOSS_LOW does
- * not, and grows the rate when nothing else limits it; between the two
- * the rate holds; the decision after a cut holds.
- *
- * Prints one line per failed check and last "rate: N checks, N
- * failed"; exits 0 only if none failed.
+ * (1) The parts: a client's delivery filter (the best of the last
+ * BW_ROUNDS rounds; a sample taken while the server had nothing to send
+ * never lowers it), loss_says (a client's steady loss is learnt, a
+ * jump well above it is congestion), rate_start and the clamps.
+ * (2) The decision, round by round: startup doubles, ends on loss or
+ * after FULL_ROUNDS flat rounds and drains; the probe cycle; a probe's
+ * excess is drained before the cycle goes on.  (3) Closed loops: a
+ * modelled path of capacity C (1 Mbit/s to 10 Gbit/s), a client losing
+ * l at random (0 to 5 %), delivery samples with noise, rounds fed back
+ * with one round's lag, as rev1.c feeds them: the rate must reach and
+ * then hold the path, never run past it for long, never fall below half
+ * of it once found.  Prints one line per failed check and last "rate:
+ * N checks, N failed"; exits 0 only if none failed.
  *
  * Copyright (C) 2026 the netpipe authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -25,28 +26,25 @@
 #define _GNU_SOURCE			/* netpipe.h's struct mmsghdr */
 #endif
 
-#include <err.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../netpipe.h"
 
-#define DEFAULT_FILE	"tests/rate-decisions.txt"
-#define MADE_UP		20000		/* made-up inputs */
+#define LOOPS		3000		/* closed loops of made-up paths */
+#define ROUNDS		400		/* rounds in each */
 
 static unsigned	 nchecks, nfailed;
 static uint64_t	 seed = 0x9E3779B97F4A7C15ULL;
 
 static void	 check(int, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
-static int	 parse(const char *, struct rate_in *, struct rate_out *);
-static int	 same(const struct rate_out *, const struct rate_out *);
-static void	 replay(const char *);
-static void	 properties(const struct rate_in *, const char *);
 static double	 uniform(void);
-static void	 made_up(struct rate_in *);
+static void	 parts(void);
+static void	 startup(void);
+static void	 probe(void);
+static void	 loop(double, double, double);
 
 static void
 check(int ok, const char *fmt, ...)
@@ -64,180 +62,250 @@ check(int ok, const char *fmt, ...)
 	printf("\n");
 }
 
-/* One record: the -v line's text after "rate decision: ". */
-static int
-parse(const char *s, struct rate_in *in, struct rate_out *out)
-{
-	int n = 0;
-
-	memset(in, 0, sizeof(*in));
-	memset(out, 0, sizeof(*out));
-	if (sscanf(s, "rate=%lf cap=%lf top=%lf slowstart=%d cooling=%d "
-	    "sent=%lf least=%lf most=%lf dr=%lf -> rate=%lf top=%lf "
-	    "slowstart=%d cooling=%d cut=%d loss=%lf%n", &in->rate, &in->cap,
-	    &in->top, &in->slowstart, &in->cooling, &in->sent, &in->least,
-	    &in->most, &in->dr, &out->rate, &out->top, &out->slowstart,
-	    &out->cooling, &out->cut, &out->loss, &n) != 15)
-		return -1;
-	return s[n] == '\0' || s[n] == '\n' ? 0 : -1;
-}
-
-/* Bit for bit: == on each double, and on each flag. */
-static int
-same(const struct rate_out *a, const struct rate_out *b)
-{
-	return a->rate == b->rate && a->top == b->top &&
-	    a->slowstart == b->slowstart && a->cooling == b->cooling &&
-	    a->cut == b->cut && a->loss == b->loss;
-}
-
-/* Every recorded decision, made again; and its properties. */
-static void
-replay(const char *file)
-{
-	struct rate_in in;
-	struct rate_out want, got;
-	char line[1024], where[64];
-	const char *s;
-	unsigned lineno = 0, n = 0;
-	FILE *f;
-
-	if ((f = fopen(file, "r")) == NULL)
-		err(1, "%s", file);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		lineno++;
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		if ((s = strstr(line, "rate decision: ")) != NULL)
-			s += strlen("rate decision: ");
-		else
-			s = line;
-		snprintf(where, sizeof(where), "%s:%u", file, lineno);
-		if (parse(s, &in, &want) == -1) {
-			check(0, "%s: not a decision: %.60s", where, line);
-			continue;
-		}
-		n++;
-		rate_decide(&in, &got);
-		check(same(&got, &want), "%s: rate %.17g top %.17g slowstart "
-		    "%d cooling %d cut %d loss %.17g, recorded rate %.17g top "
-		    "%.17g slowstart %d cooling %d cut %d loss %.17g", where,
-		    got.rate, got.top, got.slowstart, got.cooling, got.cut,
-		    got.loss, want.rate, want.top, want.slowstart,
-		    want.cooling, want.cut, want.loss);
-		properties(&in, where);
-	}
-	if (ferror(f))
-		err(1, "%s", file);
-	fclose(f);
-	check(n > 0, "%s: no decision recorded", file);
-	printf("replayed %u recorded decisions from %s\n", n, file);
-}
-
-/* What any decision must keep, whatever its inputs. */
-static void
-properties(const struct rate_in *in, const char *where)
-{
-	struct rate_out out;
-	double floor = in->cap < RATE_MIN ? in->cap : RATE_MIN;
-	double top = in->sent > 0.9 * in->top ? in->sent : 0.9 * in->top;
-
-	rate_decide(in, &out);
-	check(out.rate <= in->cap, "%s: rate %.17g above the cap %.17g",
-	    where, out.rate, in->cap);
-	check(out.rate >= floor, "%s: rate %.17g below %.17g", where,
-	    out.rate, floor);
-	check(out.loss == in->least || out.loss == in->most || out.loss == 0,
-	    "%s: loss %.17g is no client's", where, out.loss);
-	if (in->most == 0)
-		check(out.loss == (in->least < 1 ? in->least : 0),
-		    "%s: loss %.17g, least %.17g, most 0", where, out.loss,
-		    in->least);
-	check(out.top == top, "%s: top %.17g, not the best sent lately "
-	    "%.17g", where, out.top, top);
-	if (in->cooling) {
-		/* Right after a cut: nothing changes but the clamps. */
-		check(!out.cut && !out.cooling &&
-		    out.slowstart == in->slowstart &&
-		    (out.rate == in->rate || out.rate == floor ||
-		    out.rate == in->cap), "%s: cooling did not hold: rate "
-		    "%.17g -> %.17g cut %d", where, in->rate, out.rate,
-		    out.cut);
-	} else if (out.loss > LOSS_HIGH) {
-		check(out.cut && out.cooling && !out.slowstart &&
-		    (out.rate < in->rate || out.rate == floor),
-		    "%s: loss %.17g did not cut: rate %.17g -> %.17g", where,
-		    out.loss, in->rate, out.rate);
-	} else if (out.loss < LOSS_LOW) {
-		check(!out.cut && !out.cooling &&
-		    out.slowstart == in->slowstart, "%s: loss %.17g cut or "
-		    "changed slow start", where, out.loss);
-		/* Nothing else limits it: then it grows. */
-		if (in->top >= in->rate && in->dr == 0 &&
-		    in->cap >= 2 * in->rate && in->rate >= RATE_MIN)
-			check(out.rate > in->rate, "%s: loss %.17g did not "
-			    "grow the rate %.17g (-> %.17g)", where, out.loss,
-			    in->rate, out.rate);
-	} else
-		check(!out.cut && !out.cooling && !out.slowstart &&
-		    (out.rate == in->rate || out.rate == floor ||
-		    out.rate == in->cap), "%s: loss %.17g did not hold: rate "
-		    "%.17g -> %.17g", where, out.loss, in->rate, out.rate);
-}
-
-/* A number in [0, 1), from a fixed seed: the same every run. */
+/* xorshift64*: the same made-up inputs every run. */
 static double
 uniform(void)
 {
-	seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (double)(seed >> 11) / 9007199254740992.0;
+	seed ^= seed >> 12;
+	seed ^= seed << 25;
+	seed ^= seed >> 27;
+	return (double)((seed * 0x2545F4914F6CDD1DULL) >> 11) / 9007199254740992.0;
 }
 
-/* Inputs as a run could give them, and the edges of each threshold. */
 static void
-made_up(struct rate_in *in)
+parts(void)
 {
-	static const double edge[] = { 0, LOSS_LOW, LOSS_HIGH, 0.25, 1 };
-	double u;
+	struct bwfilt f;
+	double rate, cap, base = 0;
+	unsigned r;
+	int i, cong;
 
-	in->cap = uniform() < 0.3 ? RATE_MIN * (0.1 + 20 * uniform()) :
-	    100e9;
-	in->rate = RATE_MIN * (0.5 + 200 * uniform() * uniform());
-	if (in->rate > in->cap && uniform() < 0.9)
-		in->rate = in->cap;
-	in->top = uniform() < 0.1 ? 0 : in->rate * 3 * uniform();
-	in->sent = in->rate * 1.2 * uniform();
-	in->slowstart = uniform() < 0.3;
-	in->cooling = uniform() < 0.2;
-	u = uniform();
-	in->least = u < 0.2 ? edge[(int)(uniform() * 5)] : 0.1 * uniform();
-	in->most = in->least + (uniform() < 0.5 ? 0 : 0.5 * uniform());
-	if (in->most > 1)
-		in->most = 1;
-	if (uniform() < 0.02) {
-		in->least = 1;		/* no client to judge by */
-		in->most = 0;
+	memset(&f, 0, sizeof(f));
+	check(bw_update(&f, 0, 100e6, 0) == 100e6, "filter: first sample");
+	check(bw_update(&f, 1, 50e6, 0) == 100e6, "filter: keeps the best");
+	for (r = 2; r < BW_ROUNDS; r++)
+		(void)bw_update(&f, r, 50e6, 0);
+	check(bw_best(&f) == 100e6, "filter: best within %u rounds",
+	    BW_ROUNDS);
+	check(bw_update(&f, BW_ROUNDS, 50e6, 0) == 50e6,
+	    "filter: best ages out after %u rounds", BW_ROUNDS);
+	for (r = BW_ROUNDS + 1; r < 5 * BW_ROUNDS; r++)
+		(void)bw_update(&f, r, 1e6, 1);
+	check(bw_best(&f) == 50e6, "filter: a limited round never lowers "
+	    "it (%g)", bw_best(&f));
+	check(bw_update(&f, r, 70e6, 1) == 70e6,
+	    "filter: a limited round may raise it");
+	bw_reset(&f, 5e6);
+	check(bw_best(&f) == 5e6, "filter: reset");
+
+	for (i = 0, cong = 0; i < 1000; i++)
+		cong |= loss_says(0.005 + 0.01 * uniform(), &base);
+	check(!cong, "loss: 0.5-1.5 %% random is never congestion");
+	check(base > 0.005 && base < 0.015, "loss: baseline learnt (%g)",
+	    base);
+	check(loss_says(0.2, &base), "loss: 20 %% over a 1 %% baseline is "
+	    "congestion");
+	check(base < 0.015, "loss: congestion is not learnt (%g)", base);
+	base = 0.06;
+	check(!loss_says(0.1, &base), "loss: 10 %% over a 6 %% baseline "
+	    "is not");
+
+	rate_start(0, &rate, &cap);
+	check(rate == RATE_START && cap > 10e9, "start: %g, cap %g", rate,
+	    cap);
+	rate_start(5000000, &rate, &cap);
+	check(rate == 5e6 && cap == 5e6, "start under -r: %g, cap %g", rate,
+	    cap);
+	rate_start(100000, &rate, &cap);
+	check(rate == 1e5, "start: the cap is kept even below RATE_MIN");
+}
+
+static void
+decide(struct rate_in *in, struct rate_out *out)
+{
+	rate_decide(in, out);
+	check(out->rate <= in->cap, "never above the cap (%g > %g)",
+	    out->rate, in->cap);
+	check(out->rate >= (RATE_MIN < in->cap ? RATE_MIN : in->cap),
+	    "never below the least (%g)", out->rate);
+	check(out->why != NULL, "a reason for -v");
+	in->rate = out->rate;
+	in->mode = out->mode;
+	in->phase = out->phase;
+	in->full_bw = out->full_bw;
+	in->full_cnt = out->full_cnt;
+	in->debt = out->debt;
+}
+
+static void
+startup(void)
+{
+	struct rate_in in;
+	struct rate_out out;
+	int i;
+
+	memset(&in, 0, sizeof(in));
+	in.cap = 100e9;
+	in.rate = RATE_START;
+	in.mode = RC_STARTUP;
+	in.span = 20000;
+	decide(&in, &out);
+	check(out.rate == RATE_START && out.mode == RC_STARTUP,
+	    "startup: nothing measured, nothing changes");
+	for (i = 0; i < 5; i++) {
+		in.btlbw = in.rate;
+		decide(&in, &out);
+		check(out.mode == RC_STARTUP && out.rate == 2 * in.btlbw,
+		    "startup: doubles (round %d: %g)", i, out.rate);
 	}
-	in->dr = uniform() < 0.4 ? 0 : in->sent * 1.5 * uniform();
+	/* The path: flat from here on. */
+	in.btlbw = 1e9;
+	in.full_bw = 0;
+	for (i = 0; i < 3 && in.mode == RC_STARTUP; i++)
+		decide(&in, &out);
+	check(in.mode == RC_STARTUP, "startup: the first flat rounds go on");
+	decide(&in, &out);
+	check(in.mode == RC_DRAIN && in.rate < 1e9,
+	    "startup: ends after 3 flat rounds, draining (%g)", in.rate);
+	decide(&in, &out);
+	check(in.mode == RC_PROBE && in.rate == 1e9 &&
+	    in.phase == PROBE_CRUISE, "drained: cruise at the bottleneck");
+
+	memset(&in, 0, sizeof(in));
+	in.cap = 100e9;
+	in.rate = RATE_START;
+	in.btlbw = 100e6;
+	in.lossy = 1;
+	decide(&in, &out);
+	check(in.mode == RC_DRAIN && in.rate < 100e6,
+	    "startup: ends on loss, draining (%g)", in.rate);
+
+	memset(&in, 0, sizeof(in));
+	in.cap = 100e9;
+	in.rate = RATE_START;
+	in.btlbw = 100e6;
+	in.limited = 1;
+	for (i = 0; i < 10; i++)
+		decide(&in, &out);
+	check(in.mode == RC_STARTUP, "startup: limited rounds are not flat");
+}
+
+static void
+probe(void)
+{
+	struct rate_in in;
+	struct rate_out out;
+	double sum = 0;
+	int i;
+
+	memset(&in, 0, sizeof(in));
+	in.cap = 100e9;
+	in.mode = RC_PROBE;
+	in.phase = PROBE_CRUISE;
+	in.btlbw = 100e6;
+	in.rate = 100e6;
+	in.span = 20000;
+	for (i = 0; i < 8 * PROBE_PHASES; i++) {
+		in.sent = in.rate;
+		decide(&in, &out);
+		sum += out.gain;
+	}
+	check(sum / (8 * PROBE_PHASES) > 0.99 &&
+	    sum / (8 * PROBE_PHASES) < 1.01,
+	    "probe: the cycle's gain averages 1 (%g)", sum / 64);
+	/* A probe whose excess the drain did not send less of. */
+	while (in.phase != 0)
+		decide(&in, &out);
+	in.sent = 125e6;
+	decide(&in, &out);
+	check(in.phase == 1, "probe, then drain");
+	in.sent = 95e6;		/* 5 % less: not yet the probe's 25 % */
+	decide(&in, &out);
+	check(in.phase == 1, "drain goes on while the probe's excess waits");
+	in.sent = 75e6;
+	decide(&in, &out);
+	check(in.phase == PROBE_CRUISE, "drain ends once paid (%u)",
+	    in.phase);
+	/* Loss in a probe ends it. */
+	while (in.phase != 0)
+		decide(&in, &out);
+	in.lossy = 1;
+	in.sent = in.btlbw;
+	decide(&in, &out);
+	check(in.phase == 1 && out.gain < 1, "a probe that lost drains");
+}
+
+/*
+ * A path of capacity C; the client loses l at random; a round's sample
+ * is what reached it, with noise, of what was sent the round before.
+ */
+static void
+loop(double C, double l, double noise)
+{
+	struct rate_in in;
+	struct rate_out out;
+	struct bwfilt f;
+	double sent, prev = 0, got, sum = 0, base = 0, found = 0;
+	double low = 1e300;
+	unsigned r, over = 0, n = 0;
+
+	memset(&in, 0, sizeof(in));
+	memset(&f, 0, sizeof(f));
+	in.cap = 100e9;
+	in.mode = RC_STARTUP;
+	in.span = 20000;
+	in.rate = RATE_START;
+	for (r = 0; r < ROUNDS; r++) {
+		sent = in.rate;
+		got = (prev < C ? prev : C) * (1 - l) *
+		    (1 + noise * (2 * uniform() - 1));
+		if (got > prev)
+			got = prev;	/* no more than was sent */
+		in.sent = sent;
+		in.lossy = prev > 0 && loss_says(prev > C ? 1 - C / prev +
+		    l : l, &base);
+		in.btlbw = bw_update(&f, r, got, 0);
+		if (in.lossy && in.mode == RC_STARTUP)
+			bw_reset(&f, got), in.btlbw = got;
+		decide(&in, &out);
+		prev = sent;
+		if (found == 0 && in.mode == RC_PROBE)
+			found = r;
+		if (found != 0 && r > found + 2 * BW_ROUNDS) {
+			sum += sent;
+			n++;
+			if (sent > 1.25 * (1 + noise) * C * 1.0001)
+				over++;
+			if (sent < low)
+				low = sent;
+		}
+	}
+	check(found != 0 && found < 40, "C %g l %g: startup ends (round %g)",
+	    C, l, found);
+	if (n == 0)
+		return;
+	check(sum / n > 0.88 * C * (1 - l) && sum / n < 1.05 * C,
+	    "C %g l %g noise %g: holds the path (mean %.3g)", C, l, noise,
+	    sum / n);
+	check(over == 0, "C %g l %g: never past the probe over C after startup (%u)",
+	    C, l, over);
+	check(low > 0.5 * C, "C %g l %g: never below half of it (%g)", C, l,
+	    low);
 }
 
 int
-main(int argc, char *argv[])
+main(void)
 {
-	struct rate_in in;
-	char where[32];
-	unsigned i;
+	double C;
+	int i;
 
-	if (argc > 2) {
-		fprintf(stderr, "usage: tests/rate [file]\n");
-		return 2;
-	}
-	replay(argc == 2 ? argv[1] : DEFAULT_FILE);
-	for (i = 0; i < MADE_UP; i++) {
-		made_up(&in);
-		snprintf(where, sizeof(where), "made-up input %u", i);
-		properties(&in, where);
+	parts();
+	startup();
+	probe();
+	for (i = 0; i < LOOPS; i++) {
+		C = 1e6 * (1 + 10000 * uniform() * uniform());
+		loop(C, 0.05 * uniform() * uniform(), 0.05 * uniform());
 	}
 	printf("rate: %u checks, %u failed\n", nchecks, nfailed);
-	return nfailed == 0 ? 0 : 1;
+	return nfailed != 0;
 }
