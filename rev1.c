@@ -403,14 +403,17 @@ static void
 s_drate(struct r1server *s, struct r1client *c, uint64_t now)
 {
 	const struct drpoint *p = NULL;
+	uint64_t min;
 	double dt, r;
 	unsigned i;
 
 	if (s->phase < S_TX)
 		return;
+	/* In startup the latest 10 ms, after it 20 to 100 ms: steadier. */
+	min = s->rc.mode == RC_STARTUP ? DR_SPAN_MIN / 2 : DR_SPAN_MIN;
 	for (i = 0; i < c->ndh; i++)
-		if (now - c->dh[i].at >= DR_SPAN_MIN &&
-		    (p == NULL || now - c->dh[i].at <= DR_SPAN))
+		if (now - c->dh[i].at >= min && (p == NULL ||
+		    (s->rc.mode != RC_STARTUP && now - c->dh[i].at <= DR_SPAN)))
 			p = &c->dh[i];
 	if (p != NULL) {
 		dt = (double)(now - p->at);

@@ -1,31 +1,65 @@
 #!/bin/sh
-# netpipe: bench/bench.sh: netpipe against udpcast on a namespace LAN.
+# netpipe: bench/bench.sh: netpipe against udpcast and TCP on a
+# namespace LAN.
 #
-# Builds a LAN of network namespaces (a bridge, a server, up to 8
-# clients; nothing leaves them), then runs netpipe (Rev. 1), udpcast
-# (udp-sender / udp-receiver) and, for reference, netpipe -0 on the same
-# data to the same clients, one after the other in one run, and prints a
-# table.  A case for N clients has only their ports up on the bridge: the
-# others would take in the broadcast too.  Root only.  Speeds are
-# measured side by side in one run: on a shared machine only the ratios
-# mean much.
+# Builds a LAN of network namespaces (a bridge, a server, clients;
+# nothing leaves them: bench/room-lib.sh says how, with its queues and
+# loss) and runs netpipe (Rev. 1), udpcast (udp-sender / udp-receiver)
+# and TCP (iperf3, one client) on the same data and paths, one after
+# the other in one run.  Clients not in a case have their ports down
+# (they would take in the broadcast too).  Root only.  Speeds are
+# measured side by side in one run: on a shared machine only the
+# ratios mean much.
 #
+#   bench/bench.sh -c case[,case...] [-n runs] [-s size] [-t tools]
+#                  [-u pct] [-L dir]
+#   bench/bench.sh -c list
 #   bench/bench.sh [-q] [-r runs] [-S [-L dir]]
 #
-#   -q       a short run (64 MiB, no 5 GiB case)
-#   -S       instead of the cases below, the simulator beside the LAN:
-#            1, 4 and 16 clients behind 100 Mbit/s switch ports, the
-#            server's port 1 Gbit/s, 0% and 1% loss at each client;
-#            netpipe on the LAN and tests/sim/sim with the same model,
-#            medians of the runs (tests/sim/README has the table)
-#   -L dir   with -S, keep each LAN run's server log (netpipe -s -v:
-#            every rate decision) and clients' stderr in dir, as
-#            NcL-R.s.err and NcL-R.cK.err (N clients, L% loss, run R),
-#            with the qdiscs' counters (.tc) and CPU times (.time); the
-#            server's lines then begin with its seconds since it started
-#   -r runs  run each case this many times (default 3, 1 with -q) and
-#            show the run of median goodput: the machine is shared and
-#            one run can be caught by a neighbour's burst of work
+#   -c cases  the issue 11 cases (-c list names them; all: every one),
+#             each netpipe beside udpcast (--max-bitrate told the
+#             bottleneck's rate) and iperf3 (TCP, one client, the same
+#             path); prints one Markdown table (the command line and
+#             the commit above it): goodput as % of the bottleneck
+#             (stream bytes over the server's time, start to exit,
+#             the clients already waiting), median and range of the
+#             runs; repeats (+ parity) as % of the blocks (netpipe's
+#             --stats; udpcast's "retransmitted"; TCP's retransmitted
+#             segments); the median wall time; the longest stretch
+#             below half the link (the clients' output, sampled every
+#             0.1 s, in one-second windows; netpipe's rate decisions
+#             from its -v log, and of that the longest stretch in
+#             which no decision reported loss), the worst of the runs;
+#             every run's exit statuses and each client's copy (cmp
+#             with the input; iperf3: the bytes it received).  The
+#             simulator's figures (case sim) close the table.
+#   -n runs   each row this many times (default 3); -r is the same
+#   -s size   every LAN case's stream (bytes; k, M, G: powers of 1024)
+#             instead of its own size, and the simulator's if smaller
+#             than its 16M: for short checks (-n 1 -s 16M)
+#   -t tools  netpipe,udpcast,tcp (default all three)
+#   -u pct    udpcast's --max-bitrate in % of the bottleneck (100)
+#   -L dir    keep each run's files in dir as CASE-TOOL-R.*: the
+#             server's log (netpipe -s -v, every line stamped with the
+#             seconds since it started: every rate decision), its
+#             --stats, the clients' stderr and --stats, the progress
+#             samples, the qdiscs' counters (.tc), the loss rule's
+#             counters (.nft), CPU times (.time); and table.md
+#   -q        (old cases) a short run (64 MiB, no 5 GiB case)
+#   -S        instead of the cases, the simulator beside the LAN:
+#             1, 4 and 16 clients behind 100 Mbit/s switch ports, the
+#             server's port 1 Gbit/s, 0% and 1% loss at each client;
+#             netpipe on the LAN and tests/sim/sim with the same model,
+#             medians of the runs (tests/sim/README has the table)
+#   -r runs   run each case this many times (default 3, 1 with -q) and
+#             show the run of median goodput: the machine is shared and
+#             one run can be caught by a neighbour's burst of work
+#
+# The environment may name the binaries: NP (default ./netpipe), SIM
+# (default tests/sim/sim).
+#
+# Without -c or -S: the old table (1G server port, 4 clients, clean
+# and 1%; 1G client ports; unshaped 1 and 8 clients; a 5 GiB stream).
 #
 # Copyright (C) 2026 the netpipe authors
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -33,7 +67,8 @@
 set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-NP=$TOP/netpipe
+NP=${NP:-$TOP/netpipe}		# the environment may name others
+SIM=${SIM:-$TOP/tests/sim/sim}
 SIZE=$((256 * 1024 * 1024))
 BIG=$((5 * 1024 * 1024 * 1024))
 SIZE0=$((32 * 1024 * 1024))	# Rev. 0 is slow: a smaller stream
@@ -44,17 +79,32 @@ QUICK=0
 SIMCMP=0
 RUNS=
 KEEP=
-while getopts qr:SL: o; do
+CASES=
+SIZEALL=
+TOOLS="netpipe udpcast tcp"
+UDPPCT=100
+CMDLINE="bench/bench.sh $*"
+while getopts qr:n:SL:c:s:t:u: o; do
 	case $o in
 	q) QUICK=1 SIZE=$((64 * 1024 * 1024)) SIZE0=$((8 * 1024 * 1024)) ;;
-	r) RUNS=$OPTARG ;;
+	r|n) RUNS=$OPTARG ;;
 	S) SIMCMP=1 ;;
 	L) KEEP=$OPTARG ;;
-	*) echo "usage: bench/bench.sh [-q] [-r runs] [-S [-L dir]]" >&2
+	c) CASES=$(echo "$OPTARG" | tr , ' ') ;;
+	s) SIZEALL=$OPTARG ;;
+	t) TOOLS=$(echo "$OPTARG" | tr , ' ') ;;
+	u) UDPPCT=$OPTARG ;;
+	*) cat >&2 <<EOF
+usage: bench/bench.sh -c case[,case...] [-n runs] [-s size] [-t tools]
+                      [-u pct] [-L dir]
+       bench/bench.sh -c list
+       bench/bench.sh [-q] [-r runs] [-S [-L dir]]
+EOF
 	   exit 2 ;;
 	esac
 done
 [ -z "$RUNS" ] && { [ $QUICK = 1 ] && RUNS=1 || RUNS=3; }
+. "$TOP/bench/room-cases.sh"	# -c list stops here
 
 die() { echo "bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
@@ -74,76 +124,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# The LAN: $PFX-br holds the bridge, $PFX-s the server, $PFX-cN clients.
-lan() {
-	ip netns add $PFX-br
-	ip -n $PFX-br link add br0 type bridge
-	ip -n $PFX-br link set br0 up
-	ip netns add $PFX-s
-	ip link add np0 netns $PFX-s type veth peer name ps netns $PFX-br
-	ip -n $PFX-br link set ps master br0 up
-	ip -n $PFX-s addr add $NET.1/24 brd + dev np0
-	ip -n $PFX-s link set np0 up
-	ip -n $PFX-s link set lo up
-	for i in $(seq 1 "$1"); do
-		ip netns add $PFX-c$i
-		ip link add np0 netns $PFX-c$i type veth peer name pc$i \
-		    netns $PFX-br
-		ip -n $PFX-br link set pc$i master br0 up
-		ip -n $PFX-c$i addr add $NET.$((i + 1))/24 brd + dev np0
-		ip -n $PFX-c$i link set np0 up
-		ip -n $PFX-c$i link set lo up
-	done
-	NCL=$1
-}
-
-use() {	# use N: clients 1..N on the LAN, the others' ports down
-	for i in $(seq 1 $NCL); do
-		if [ "$i" -le "$1" ]; then st=up; else st=down; fi
-		ip -n $PFX-br link set pc$i $st
-	done
-	# Bounded wait until the clients' links are up.
-	for i in $(seq 1 "$1"); do
-		k=0
-		while ! ip -n $PFX-c$i link show np0 | grep -q 'state UP'; do
-			[ $k -lt 100 ] || die "np0 in client $i did not come up"
-			sleep 0.05
-			k=$((k + 1))
-		done
-	done
-}
-
-shape() {	# shape on|off: a 1 Gbit/s link on the server's port
-	tc -n $PFX-s qdisc del dev np0 root 2>/dev/null
-	[ "$1" = on ] && tc -n $PFX-s qdisc add dev np0 root tbf rate 1gbit \
-	    burst 256kb latency 20ms
-	return 0
-}
-
-shapec() {	# shapec on|off [RATE]: switch ports towards the clients,
-		# 1 Gbit/s unless RATE (tc's units) says otherwise
-	for i in $(seq 1 $NCL); do
-		tc -n $PFX-br qdisc del dev pc$i root 2>/dev/null
-		[ "$1" = on ] && tc -n $PFX-br qdisc add dev pc$i root tbf \
-		    rate "${2:-1gbit}" burst 256kb latency 20ms
-	done
-	return 0
-}
-
-loss() {	# loss PERMILLE: random loss of incoming UDP at every client
-	for i in $(seq 1 $NCL); do
-		ip netns exec $PFX-c$i nft delete table inet npb 2>/dev/null
-		[ "$1" = 0 ] && continue
-		ip netns exec $PFX-c$i nft -f - <<EOF
-table inet npb {
-	chain in {
-		type filter hook input priority 0;
-		udp dport { 9000, 9002-9100 } numgen random mod 1000 < $1 drop
-	}
-}
-EOF
-	done
-}
+. "$TOP/bench/room-lib.sh"
 
 # run TOOL N IN LABEL: one transfer of file IN to clients 1..N; appends
 # a row to $W/table.  Wall time is the server's, start to exit, with the
@@ -269,36 +250,28 @@ ratio() {	# ratio LABEL: netpipe's goodput over udpcast's
 # seeds; prints the median's goodput % of the link and repeat %.
 simrun() {
 	for r in $(seq 1 "$RUNS"); do
-		"$TOP/tests/sim/sim" -n "$1" --loss "$2" --port-rate 100M \
-		    --port-queue 512k --server-rate 1G --server-queue 512k \
+		"$SIM" -n "$1" --loss "$2" --port-rate 100M \
+		    --port-queue 512k --server-rate 1G --server-queue 1536k \
 		    --size "$SIMSIZE" --seed "$r" | tail -n 1 |
 		    jq -r '"\(.goodput_pct) \(.repeat_pct) \(.intact)"'
 	done | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
 }
 
-# -S: the simulator beside the LAN, case by case.  A tbf queue holds
-# rate * latency + burst: 250 kB + 256 KiB at 100 Mbit/s, the model's
-# --port-queue 512k.
+# -S: the simulator beside the LAN, case by case, with the LAN's
+# queues (bench/room-lib.sh, "Queues").
 simcmp() {
 	SIMSIZE=$((32 * 1024 * 1024))
-	[ -x "$TOP/tests/sim/sim" ] || die "build the simulator first (make sim)"
+	[ -x "$SIM" ] || die "build the simulator first (make sim)"
 	command -v jq >/dev/null || die "needs jq"
 	if [ -n "$KEEP" ]; then
 		mkdir -p "$KEEP" || die "cannot make $KEEP"
-		# The server's messages with the seconds since its start.
-		cat >"$W/stamp" <<'EOF'
-#!/bin/sh
-exec 3>&1
-{ "$@" 2>&1 >&3 3>&-; echo "exit $?"; } | perl -MTime::HiRes=time \
-    -ne 'BEGIN { $| = 1; $t = time } printf "%9.6f %s", time - $t, $_' >&2
-EOF
-		chmod +x "$W/stamp"
+		mkstamp
 	fi
 	head -c "$SIMSIZE" /dev/urandom >"$W/data"
 	lan 16
 	: >"$W/table"
 	SHAPED=1 LINK=100000000
-	shape on; shapec on 100mbit
+	shape on; shapec on 100M
 	for l in 0 10; do
 		loss $l
 		for n in 1 4 16; do
@@ -317,6 +290,11 @@ EOF
 	cat "$W/cmp"
 	echo "runs: $RUNS a case (LAN: the run of median goodput; sim: seeds 1..$RUNS, median)"
 }
+
+if [ -n "$CASES" ]; then
+	cases
+	exit 0
+fi
 
 if [ $SIMCMP = 1 ]; then
 	simcmp
