@@ -124,6 +124,8 @@ enum {
 
 #define MAX_RANGES	96		/* NAK ranges in one R1_STATUS */
 #define PF_SEEK		0x01		/* R1_PING flags: seek phase */
+#define PF_QUIET	0x04		/* a large room: report less (10.3.6) */
+#define QUIET_ROOM	100		/* clients above which it is */
 #define DONE_OK		0		/* R1_DONE results */
 #define DONE_BADCRC	1
 
@@ -398,7 +400,7 @@ struct r1range {
 };
 
 struct r1ping {
-	uint8_t		 flags;		/* PF_SEEK */
+	uint8_t		 flags;		/* PF_SEEK, PF_QUIET */
 	uint64_t	 stamp;		/* the server's clock, µs */
 	uint64_t	 next;		/* the stream's end so far */
 	uint32_t	 rtt;		/* the slowest round trip, µs */
@@ -469,6 +471,7 @@ struct rate_in {
 	double		 debt;		/* bits a probe sent past btlbw */
 	double		 btlbw;		/* the room's bottleneck, 0: unknown */
 	double		 sent;		/* bit/s sent in the round */
+	double		 cap_sample;	/* and in it or the last, the most */
 	double		 span;		/* the round, µs */
 	int		 limited;	/* the rate did not limit the round */
 	int		 lossy;		/* a client lost to congestion */

@@ -32,6 +32,8 @@
 #define STATUS_EVERY	50000		/* client status period */
 #define STATUS_FAST	10000		/* and in the first STATUS_START */
 #define STATUS_START	300000		/* of TX: the server's startup */
+#define STATUS_QUIET	200000		/* period in a large room (PF_QUIET) */
+#define GAPS_QUIET	20000		/* and reports of gaps this far apart */
 #define TICK		10000		/* the loops look around this often */
 #define RTO_MIN		10000
 #define NAK_MIN		2000		/* a block is asked for again after */
@@ -46,6 +48,7 @@
 #define DR_STEP		5000		/* reports kept for it this far apart */
 #define DR_HIST		24		/* and this many */
 #define LIMITED		0.85		/* sent less of the rate: app-limited */
+#define SLOW_ROUNDS	3		/* below --min-rate so long: left behind */
 #define BURST		(64 * 1024)	/* bytes the pacer waits to send */
 #define BURST_MAX	(256 * 1024)	/* a late wakeup sends its due up to */
 #define OUT_CHUNK	(1024 * 1024)	/* client writes at least this */
@@ -81,6 +84,8 @@ struct r1client {
 	double		 lbase;		/* the loss it has anyway */
 	double		 loss;		/* in the last two rounds */
 	double		 lround;	/* in the last round */
+	int		 slow;		/* below --min-rate: left behind */
+	unsigned	 below;		/* rounds it has been below it */
 	uint64_t	 out_at, out_w;	/* output: the last look, written then */
 	double		 orate;		/* bit/s written, the last second */
 	uint64_t	 slow_at, slow_w;	/* --min-rate: short since, 0 not */
@@ -116,6 +121,7 @@ struct r1server {
 	struct rate_out	 rc;		/* the last decision's state */
 	unsigned	 round;		/* rate decisions made */
 	int		 starved;	/* in it, nothing to send at times */
+	double		 sent_prev;	/* bit/s sent in the last round */
 	uint64_t	 sent_bytes;	/* R1_DATA bytes sent */
 	uint64_t	 new_bytes;	/* of them the first sends */
 
@@ -142,6 +148,8 @@ struct r1cli {
 	struct crcjoin	 join;		/* joins of B bytes */
 	uint32_t	 rcvd, missed;
 	uint64_t	 next_status, status_room;
+	uint64_t	 status_at;	/* the last R1_STATUS */
+	int		 quiet;		/* the server's PF_QUIET */
 	uint64_t	 rtt;		/* the server's hint */
 	int		 gaps;		/* new gaps to report */
 	int		 result;
@@ -172,7 +180,10 @@ static int	 s_pick(struct r1server *, uint64_t, uint64_t *);
 static void	 s_pump(struct np *, uint64_t);
 static void	 s_ended(struct np *, uint64_t);
 static int	 s_news(const struct r1server *, uint64_t);
-static struct r1client *s_round(struct r1server *, struct rate_in *);
+static void	 s_slow(struct r1server *, int, double);
+static int	 s_others_done(const struct r1server *);
+static struct r1client *s_round(struct r1server *, struct rate_in *,
+		    double);
 static void	 s_control(struct np *, uint64_t);
 static void	 s_advance(struct np *, uint64_t);
 static void	 s_finish(struct np *);
@@ -202,6 +213,7 @@ static uint64_t	 k_limit(const struct r1cli *);
 static void	 k_advance(struct r1cli *);
 static void	 k_output(struct np *, uint64_t);
 static unsigned	 k_naks(struct r1cli *, struct r1range *, uint64_t);
+static int	 k_due(const struct r1cli *, uint64_t);
 static void	 k_status(struct np *, uint64_t);
 static void	 k_done(struct np *, int);
 static void	 k_check_end(struct np *, uint64_t);
@@ -323,7 +335,7 @@ s_limit(const struct r1server *s)
 
 	for (i = 0; i < s->cl.n; i++) {
 		c = s_client(s, i);
-		if (c->m.alive && c->room < limit)
+		if (c->m.alive && !c->slow && c->room < limit)
 			limit = c->room;
 	}
 	return limit;
@@ -348,6 +360,8 @@ s_ping(struct np *np, uint64_t now, int seeking)
 	size_t llen = np->o->label ? strlen(np->o->label) : 0;
 
 	g.flags = seeking ? PF_SEEK : 0;
+	if (np->o->nclients > QUIET_ROOM || s->cl.n > QUIET_ROOM)
+		g.flags |= PF_QUIET;
 	g.stamp = now;
 	g.next = s->next;
 	g.rtt = rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt;
@@ -612,13 +626,15 @@ s_news(const struct r1server *s, uint64_t span)
 /*
  * The round's end for each client: its loss in the round, congestion or
  * not (loss_says), its delivery rate into its filter; the bottleneck is
- * the least best among them.  Returns the client that sets it, or NULL.
+ * the least best among them, but for those whose best is below need
+ * (--min-rate, 10.9) unless none reaches it.  Returns the client that
+ * sets it, or NULL.
  */
 static struct r1client *
-s_round(struct r1server *s, struct rate_in *in)
+s_round(struct r1server *s, struct rate_in *in, double need)
 {
-	struct r1client *c, *h = NULL;
-	double d, b, l;
+	struct r1client *c, *h = NULL, *f = NULL;
+	double d, b, l, fast = 0;
 	unsigned i;
 
 	in->btlbw = 0;
@@ -627,6 +643,10 @@ s_round(struct r1server *s, struct rate_in *in)
 		c = s_client(s, i);
 		if (!c->m.alive || c->done)
 			continue;
+		/* No faster than sent: a client's late burst of reading is
+		 * no bandwidth. */
+		if (c->sample > in->cap_sample)
+			c->sample = in->cap_sample;
 		d = (double)(uint32_t)(c->rcvd - c->rcvd0) +
 		    (double)(uint32_t)(c->missed - c->missed0);
 		l = d >= 20 ? (double)(uint32_t)(c->missed - c->missed0) /
@@ -634,7 +654,8 @@ s_round(struct r1server *s, struct rate_in *in)
 		/* Over two rounds: one burst lost is not yet a rate. */
 		c->loss = (l + c->lround) / 2;
 		c->lround = l;
-		if (d >= 20 && loss_says(c->loss, &c->lbase)) {
+		if (d >= 20 && loss_says(c->loss, &c->lbase) && !c->slow &&
+		    (s->rc.mode != RC_STARTUP || c->sample >= need)) {
 			in->lossy = 1;
 			/* Startup overflowed the link: what it took. */
 			if (s->rc.mode == RC_STARTUP && c->sample > 0)
@@ -642,7 +663,11 @@ s_round(struct r1server *s, struct rate_in *in)
 		}
 		bw_update(&c->bw, s->round, c->sample, in->limited);
 		b = bw_best(&c->bw);
-		if (b > 0 && (in->btlbw == 0 || b < in->btlbw)) {
+		/* --min-rate: who cannot take it does not set the pace. */
+		if (b > 0 && b < need) {
+			if (b > fast)
+				fast = b, f = c;
+		} else if (b > 0 && (in->btlbw == 0 || b < in->btlbw)) {
 			in->btlbw = b;
 			h = c;
 		}
@@ -652,7 +677,36 @@ s_round(struct r1server *s, struct rate_in *in)
 		c->fresh = 0;
 	}
 	s->round++;
+	if (in->btlbw == 0 && f != NULL) {
+		in->btlbw = fast;	/* none can: the fastest */
+		h = f;
+	}
+	s_slow(s, in->btlbw > 0 && in->btlbw >= need && need > 0, need);
 	return h;
+}
+
+/*
+ * --min-rate (10.9): while some client takes the rate, a client whose
+ * best has been below it for SLOW_ROUNDS rounds no longer holds the
+ * room back: the window, the ring and the repeats go on without it,
+ * until it is dropped (s_output).
+ */
+static void
+s_slow(struct r1server *s, int some, double need)
+{
+	struct r1client *c;
+	double b;
+	unsigned i;
+
+	for (i = 0; i < s->cl.n; i++) {
+		c = s_client(s, i);
+		b = bw_best(&c->bw);
+		if (some && c->m.alive && !c->done && b > 0 && b < need)
+			c->below++;
+		else
+			c->below = 0;
+		c->slow = c->below >= SLOW_ROUNDS;
+	}
 }
 
 /*
@@ -673,8 +727,10 @@ s_control(struct np *np, uint64_t now)
 		return;
 	sent = (double)(s->sent_bytes - s->ctl_bytes) * 8e6 / (double)span;
 	in.limited = s->starved && sent < LIMITED * s->rate;
+	in.cap_sample = sent > s->sent_prev ? sent : s->sent_prev;
+	s->sent_prev = sent;
 	s->starved = 0;
-	h = s_round(s, &in);
+	h = s_round(s, &in, (double)np->o->min_rate);
 	in.rate = s->rate;
 	in.cap = s->cap;
 	in.mode = s->rc.mode;
@@ -743,7 +799,7 @@ s_advance(struct np *np, uint64_t now)
 			c = s_client(s, i);
 			if (!c->m.alive)
 				continue;
-			if (c->ack < tail)
+			if (c->ack < tail && !c->slow)
 				tail = c->ack;
 			if (!c->done)
 				ok = 0;
@@ -813,7 +869,8 @@ s_status(struct np *np, struct r1client *c, const struct r1status *st,
 	c->fresh = 1;
 	s_drate(s, c, now);
 	c->m.bytes = st->ack;
-	s_naks(np, c, st, now);
+	if (!c->slow)
+		s_naks(np, c, st, now);
 }
 
 /* The client has the whole stream (or not): -1 if not the time for it. */
@@ -923,7 +980,7 @@ s_watch(struct np *np, struct r1client *c, uint64_t now)
 	/* Alive but stuck: it lacks data and has not moved. */
 	if (c->ack >= s->next)
 		c->moved = now;
-	else if (s->phase >= S_TX && now - c->moved >= t) {
+	else if (s->phase >= S_TX && now - c->moved >= t && !c->slow) {
 		member_drop(np, &s->cl, &c->m, 0,
 		    "too slow: no progress for %u s", np->o->timeout);
 		return;
@@ -945,6 +1002,23 @@ s_watch(struct np *np, struct r1client *c, uint64_t now)
 		s_eot(np, &c->m.addr, now);
 		c->m.resend = now + c->m.rtt.rto;
 	}
+}
+
+/* Every alive client that is not left behind (s_slow) is done. */
+static int
+s_others_done(const struct r1server *s)
+{
+	const struct r1client *c;
+	unsigned i;
+
+	if (s->phase != S_EOT)
+		return 0;
+	for (i = 0; i < s->cl.n; i++) {
+		c = s_client(s, i);
+		if (c->m.alive && !c->slow && !c->done)
+			return 0;
+	}
+	return 1;
 }
 
 /* What it has written out: its room less the window (10.6). */
@@ -981,10 +1055,16 @@ s_output(struct np *np, struct r1client *c, uint64_t now)
 			c->slow_at = 0;
 	}
 	lag = s->next > w ? s->next - w : 0;
-	if (need == 0 || lag < (s->eof && s->next == s->head ? s->B :
-	    s->W / 2)) {
+	if (need == 0 || (!c->slow && lag < (s->eof && s->next == s->head ?
+	    s->B : s->W / 2))) {
 		c->slow_at = 0;
 		return 0;
+	}
+	if (c->slow && s_others_done(s)) {
+		member_drop(np, &s->cl, &c->m, 0, "output %.1f Mbit/s, below "
+		    "--min-rate %g Mbit/s, when the others had the whole "
+		    "stream", c->orate / 1e6, need / 1e6);
+		return 1;
 	}
 	if (c->slow_at == 0) {
 		c->slow_at = now;
@@ -1448,6 +1528,22 @@ k_naks(struct r1cli *k, struct r1range *r, uint64_t now)
 	return nr;
 }
 
+/*
+ * Is a report due?  Its period, new gaps (at once), room grown by a
+ * quarter window.  In a large room (PF_QUIET, 10.3.6) gaps wait 20 ms
+ * after the last report and room must have grown by half a window.
+ */
+static int
+k_due(const struct r1cli *k, uint64_t now)
+{
+	if (now >= k->next_status)
+		return 1;
+	if (!k->quiet)
+		return k->gaps || k_limit(k) >= k->status_room + k->W / 4;
+	return (k->gaps && now - k->status_at >= GAPS_QUIET) ||
+	    k_limit(k) >= k->status_room + k->W / 2;
+}
+
 /* Progress, room, counters and the missing ranges. */
 static void
 k_status(struct np *np, uint64_t now)
@@ -1463,7 +1559,8 @@ k_status(struct np *np, uint64_t now)
 	st.missed = k->missed;
 	k_send(np, p, r1_pack_status(p, k->session, &st));
 	k->next_status = now + (now - np->began < STATUS_START ? STATUS_FAST :
-	    STATUS_EVERY);
+	    k->quiet ? STATUS_QUIET : STATUS_EVERY);
+	k->status_at = now;
 	k->status_room = k_limit(k);
 	k->gaps = 0;
 }
@@ -1540,6 +1637,7 @@ k_ping(struct np *np, const struct r1ping *g)
 	k_send(np, q, r1_pack_pong(q, k->session, g->stamp));
 	if (k->ring == NULL)
 		k_window(np, g);
+	k->quiet = (g->flags & PF_QUIET) != 0;
 	k->rtt = g->rtt;
 	if (k->phase == K_TX && g->next > k->hi && g->next <= k_limit(k)) {
 		k->hi = g->next;
@@ -1689,8 +1787,7 @@ k_timer(struct np *np, uint64_t now)
 		k_output(np, now);
 		if (np->done)
 			return;
-		if (k->gaps || now >= k->next_status ||
-		    k_limit(k) >= k->status_room + k->W / 4)
+		if (k_due(k, now))
 			k_status(np, now);
 		k_check_end(np, now);
 		if (np->done)
