@@ -24,14 +24,14 @@
 #             (stream bytes over the server's time, start to exit,
 #             the clients already waiting), median and range of the
 #             runs; repeats (+ parity) as % of the blocks (netpipe's
-#             --stats; udpcast's "retransmitted"; TCP's retransmitted
+#             --stats; udpcast's re-xmits; TCP's retransmitted
 #             segments); the median wall time; the longest stretch
 #             below half the link (the clients' output, sampled every
 #             0.1 s, in one-second windows; netpipe's rate decisions
-#             from its -v log, and of that the longest stretch in
-#             which no decision reported loss), the worst of the runs;
+#             from its -v log, and the longest time below half since
+#             a decision last gave loss as its reason), the worst run;
 #             every run's exit statuses and each client's copy (cmp
-#             with the input; iperf3: the bytes it received).  The
+#             with the input; iperf3: both ends exit 0).  The
 #             simulator's figures (case sim) close the table.
 #   -n runs   each row this many times (default 3); -r is the same
 #   -s size   every LAN case's stream (bytes; k, M, G: powers of 1024)
@@ -56,7 +56,11 @@
 #             one run can be caught by a neighbour's burst of work
 #
 # The environment may name the binaries: NP (default ./netpipe), SIM
-# (default tests/sim/sim).
+# (default tests/sim/sim); UDPSX adds options to udp-sender's (with
+# -c: --interface np0 --nokbd --min-receivers N --max-bitrate RATE
+# --full-duplex --rexmit-hello-interval 50, the last because without
+# it udpcast's receivers, started first, wait about 2 s for the
+# sender's hello; receivers: --interface np0 --nokbd --nosync).
 #
 # Without -c or -S: the old table (1G server port, 4 clients, clean
 # and 1%; 1G client ports; unshaped 1 and 8 clients; a 5 GiB stream).
@@ -178,8 +182,8 @@ run() {
 		    "$W/s.err") && [ -n "$rtx" ] && \
 		    rtx=$(awk -v r="$rtx" -v s="$size" \
 		    'BEGIN { printf "%.2f", 100 * r / (s / 1459) }') ;;
-	udpcast) rtx=$(awk '/retransmitted/ { print; exit }' "$W/s.err" | \
-	    sed -n 's/.*(\([0-9.]*\)%.*/\1/p') ;;
+	udpcast) rtx=$(sed -n 's/.*re-xmits=[0-9]* *( *\([0-9.]*\)%.*/\1/p' \
+	    "$W/s.err" | tail -n 1) ;;
 	esac
 	[ -z "$rtx" ] && rtx=n/a
 	ccpu=$(cat "$W"/c*.time | awk '{ s += $1 + $2 } END { printf "%.2f", s }')
