@@ -469,6 +469,8 @@ struct rate_in {
 	double		 full_bw;	/* RC_STARTUP: the best btlbw yet */
 	unsigned	 full_cnt;	/* and rounds since it grew */
 	double		 debt;		/* bits a probe sent past btlbw */
+	double		 hi;		/* the ceiling of loss, 0: none */
+	unsigned	 age;		/* RC_PROBE: rounds in it */
 	double		 btlbw;		/* the room's bottleneck, 0: unknown */
 	double		 sent;		/* bit/s sent in the round */
 	double		 cap_sample;	/* and in it or the last, the most */
@@ -484,6 +486,8 @@ struct rate_out {
 	double		 full_bw;
 	unsigned	 full_cnt;
 	double		 debt;
+	double		 hi;
+	unsigned	 age;
 	double		 gain;		/* of btlbw */
 	const char	*why;		/* for -v */
 };
@@ -494,7 +498,7 @@ void		 rate_decide(const struct rate_in *, struct rate_out *);
 double		 bw_update(struct bwfilt *, unsigned, double, int);
 double		 bw_best(const struct bwfilt *);
 void		 bw_reset(struct bwfilt *, double);
-int		 loss_says(double, double *);
+int		 loss_says(double, double, double *);
 
 /* role.c: what every role shares */
 void		 info(const struct np *, const char *, ...)

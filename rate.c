@@ -30,13 +30,19 @@
 #define FULL_GROWTH	1.25		/* startup: growth that counts */
 #define FULL_ROUNDS	3		/* rounds without it end startup */
 #define BASE_WEIGHT	0.125		/* of a round, in the loss baseline */
-#define LOSS_FLOOR	0.08		/* congestion: loss above this */
-#define LOSS_OVER	0.02		/* and above twice the baseline + this */
+#define BASE_SLOW	0.005		/* of a round of congestion */
+#define LOSS_OVER	0.02		/* congestion: above 2 baseline + this */
+#define LOSS_N		100		/* over this many packets at least */
+#define HI_CUT		0.8		/* congestion: ceiling at this of sent */
+#define HI_GROW		1.02		/* a round without: the ceiling grows */
+#define HI_MOST		2		/* a ceiling stays below this btlbw */
+#define LATE_ROUNDS	6		/* startup's loss is reported so long */
 
 static const double cycle[PROBE_PHASES] = {
 	1.25, 0.75, 1, 1, 1, 1, 1, 1
 };
 
+static double	 rate_ceiling(const struct rate_in *);
 static double	 clamp(double, double);
 
 /* The rate to start at and the most it may reach: -r's, or RATE_MAX. */
@@ -87,18 +93,32 @@ bw_reset(struct bwfilt *f, double sample)
 }
 
 /*
- * Is a client's loss in a round congestion?  Its own loss (a bad
- * cable, a busy host, 1-2 % of random drops) is steady and is learnt
- * as its baseline; a queue that overflows loses far more, at once.
- * Returns 1 for congestion; *base learns only from rounds that are not.
+ * Is a client's loss over n packets congestion?  Its own loss (a bad
+ * cable, a busy host, 1-2 % of random drops) is steady and is learnt as
+ * its baseline; a queue that overflows (or another flow that fills it)
+ * loses more: above twice the baseline and 2 points, and more than
+ * four standard deviations of the baseline's own chance above it, so
+ * a few packets more lost in a short round are no signal.  Returns 1
+ * for congestion.  *base learns from what is not, and 25 times more
+ * slowly from what is: a bad cable's 4 % is learnt in seconds, a TCP
+ * flow's intermittent loss hardly.
  */
 int
-loss_says(double loss, double *base)
+loss_says(double loss, double n, double *base)
 {
-	if (loss > LOSS_FLOOR && loss > 2 * *base + LOSS_OVER)
-		return 1;
-	*base += BASE_WEIGHT * (loss - *base);
-	return 0;
+	double b = *base, over = loss - b;
+
+	if (n < LOSS_N)
+		return 0;
+	if (loss <= 2 * b + LOSS_OVER ||
+	    over * over * n <= 16 * b * (1 - b)) {
+		*base += BASE_WEIGHT * (loss - b);
+		return 0;
+	}
+	/* A client that loses more all the time (a bad cable): learnt,
+	 * slowly, lest the room slow down for good. */
+	*base += BASE_SLOW * (loss - b);
+	return 1;
 }
 
 /* The next rate, from the room's bottleneck and the state. */
@@ -110,6 +130,8 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 	out->full_bw = in->full_bw;
 	out->full_cnt = in->full_cnt;
 	out->debt = in->debt;
+	out->hi = in->hi;
+	out->age = in->age;
 	out->gain = 1;
 	if (in->btlbw <= 0) {
 		out->rate = clamp(in->rate, in->cap);
@@ -141,10 +163,13 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 	case RC_DRAIN:
 		out->mode = RC_PROBE;
 		out->phase = PROBE_CRUISE;
+		out->age = 0;
 		out->rate = clamp(in->btlbw, in->cap);
 		out->why = "drained";
 		return;
 	default:
+		out->hi = rate_ceiling(in);
+		out->age = in->age + 1;
 		/*
 		 * What a probe sent past the bottleneck waits in a queue:
 		 * the drain lasts until it has sent as much less.
@@ -159,16 +184,57 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 		if (in->lossy && in->phase == 0)
 			out->phase = 1;
 		out->gain = cycle[out->phase];
-		out->rate = clamp(out->gain * in->btlbw, in->cap);
+		out->rate = out->gain * in->btlbw;
 		out->why = out->phase == 0 ? "probe" : out->phase == 1 ?
 		    (in->lossy && in->phase == 0 ? "drain: the probe lost" :
-		    "drain") : "cruise";
+		    "drain") : in->lossy ? "congestion: a ceiling" : "cruise";
+		if (out->hi > 0 && out->rate > out->hi) {
+			out->rate = out->hi;
+			if (!in->lossy)
+				out->why = "under the ceiling";
+		}
+		out->rate = clamp(out->rate, in->cap);
 		return;
 	}
 	/* Startup ends: one round under the bottleneck drains its queue. */
 	out->mode = RC_DRAIN;
 	out->gain = DRAIN_GAIN;
 	out->rate = clamp(DRAIN_GAIN * in->btlbw, in->cap);
+}
+
+/*
+ * The ceiling of loss (BBRv2's inflight_hi, as a rate).  Congestion in
+ * a round of cruise (loss well above the client's own, over two rounds
+ * at gain 1) sets it at 80 % of what was sent then, or lowers it
+ * there; a probe that lost sets it at what the probe sent; loss two
+ * rounds after a probe, or six after startup, is theirs, reported
+ * late, and sets nothing.  Each round without, it grows by 2 %, but
+ * stays below twice btlbw, so that it is there when loss comes back.
+ * A TCP flow that shares the narrow link fills its queue and makes the
+ * loss; the ceiling is how netpipe yields to it, as TCP yields (CUBIC
+ * cuts to 70 %).  0: no ceiling yet.
+ */
+static double
+rate_ceiling(const struct rate_in *in)
+{
+	double hi = in->hi;
+
+	if (in->lossy && in->phase == 0) {
+		/* A probe that lost: no higher than it went. */
+		if (hi == 0 || in->sent < hi)
+			hi = in->sent;
+	} else if (in->lossy && (in->phase < PROBE_CRUISE + 2 ||
+	    in->age < LATE_ROUNDS)) {
+		/* Loss of the probe or of startup, reported late. */
+	} else if (in->lossy && in->sent > 0) {
+		if (hi == 0 || HI_CUT * in->sent < hi)
+			hi = HI_CUT * in->sent;
+	} else if (hi > 0) {
+		hi *= HI_GROW;
+		if (hi > HI_MOST * in->btlbw)
+			hi = HI_MOST * in->btlbw;
+	}
+	return hi;
 }
 
 static double

@@ -83,9 +83,10 @@ struct r1client {
 	struct bwfilt	 bw;		/* and of the last rounds */
 	double		 lbase;		/* the loss it has anyway */
 	double		 loss;		/* in the last two rounds */
-	double		 lround;	/* in the last round */
+	double		 mprev, dprev;	/* the last round's missed, all */
 	int		 slow;		/* below --min-rate: left behind */
 	unsigned	 below;		/* rounds it has been below it */
+	int		 congested;	/* in the last round (loss_says) */
 	uint64_t	 out_at, out_w;	/* output: the last look, written then */
 	double		 orate;		/* bit/s written, the last second */
 	uint64_t	 slow_at, slow_w;	/* --min-rate: short since, 0 not */
@@ -423,11 +424,10 @@ s_drate(struct r1server *s, struct r1client *c, uint64_t now)
 
 	if (s->phase < S_TX)
 		return;
-	/* In startup the latest 10 ms, after it 20 to 100 ms: steadier. */
+	/* The latest 20 ms (10 in startup): a probe's round shows. */
 	min = s->rc.mode == RC_STARTUP ? DR_SPAN_MIN / 2 : DR_SPAN_MIN;
-	for (i = 0; i < c->ndh; i++)
-		if (now - c->dh[i].at >= min && (p == NULL ||
-		    (s->rc.mode != RC_STARTUP && now - c->dh[i].at <= DR_SPAN)))
+	for (i = 0; i < c->ndh && p == NULL; i++)
+		if (now - c->dh[i].at >= min)
 			p = &c->dh[i];
 	if (p != NULL) {
 		dt = (double)(now - p->at);
@@ -634,29 +634,29 @@ static struct r1client *
 s_round(struct r1server *s, struct rate_in *in, double need)
 {
 	struct r1client *c, *h = NULL, *f = NULL;
-	double d, b, l, fast = 0;
-	unsigned i;
+	double d, m, b, fast = 0;
+	unsigned i, n = 0, ncong = 0;
 
 	in->btlbw = 0;
-	in->lossy = 0;
 	for (i = 0; i < s->cl.n; i++) {
 		c = s_client(s, i);
 		if (!c->m.alive || c->done)
 			continue;
+		n++;
 		/* No faster than sent: a client's late burst of reading is
 		 * no bandwidth. */
 		if (c->sample > in->cap_sample)
 			c->sample = in->cap_sample;
-		d = (double)(uint32_t)(c->rcvd - c->rcvd0) +
-		    (double)(uint32_t)(c->missed - c->missed0);
-		l = d >= 20 ? (double)(uint32_t)(c->missed - c->missed0) /
-		    d : 0;
 		/* Over two rounds: one burst lost is not yet a rate. */
-		c->loss = (l + c->lround) / 2;
-		c->lround = l;
-		if (d >= 20 && loss_says(c->loss, &c->lbase) && !c->slow &&
+		c->congested = 0;
+		m = (double)(uint32_t)(c->missed - c->missed0);
+		d = (double)(uint32_t)(c->rcvd - c->rcvd0) + m;
+		c->loss = d + c->dprev > 0 ? (m + c->mprev) /
+		    (d + c->dprev) : 0;
+		if (loss_says(c->loss, d + c->dprev, &c->lbase) && !c->slow &&
 		    (s->rc.mode != RC_STARTUP || c->sample >= need)) {
-			in->lossy = 1;
+			c->congested = 1;
+			ncong++;
 			/* Startup overflowed the link: what it took. */
 			if (s->rc.mode == RC_STARTUP && c->sample > 0)
 				bw_reset(&c->bw, c->sample);
@@ -672,6 +672,8 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 			h = c;
 		}
 		c->sample = 0;
+		c->mprev = m;
+		c->dprev = d;
 		c->rcvd0 = c->rcvd;
 		c->missed0 = c->missed;
 		c->fresh = 0;
@@ -681,6 +683,11 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 		in->btlbw = fast;	/* none can: the fastest */
 		h = f;
 	}
+	/*
+	 * Congestion of the room: at the client that sets the pace, or at
+	 * more clients than chance makes in a large room.
+	 */
+	in->lossy = (h != NULL && h->congested) || ncong > 1 + n / 50;
 	s_slow(s, in->btlbw > 0 && in->btlbw >= need && need > 0, need);
 	return h;
 }
@@ -738,6 +745,8 @@ s_control(struct np *np, uint64_t now)
 	in.full_bw = s->rc.full_bw;
 	in.full_cnt = s->rc.full_cnt;
 	in.debt = s->rc.debt;
+	in.hi = s->rc.hi;
+	in.age = s->rc.age;
 	in.sent = sent;
 	in.span = (double)span;
 	rate_decide(&in, &s->rc);

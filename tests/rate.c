@@ -12,7 +12,8 @@
  * after FULL_ROUNDS flat rounds and drains; the probe cycle; a probe's
  * excess is drained before the cycle goes on.  (3) Closed loops: a
  * modelled path of capacity C (1 Mbit/s to 10 Gbit/s), a client losing
- * l at random (0 to 5 %), delivery samples with noise, rounds fed back
+ * l at random (0 to 2 %; 2 to 6 % for a bad cable, whose loss must be
+ * learnt by the end), delivery samples with noise, rounds fed back
  * with one round's lag, as rev1.c feeds them: the rate must reach and
  * then hold the path, never run past it for long, never fall below half
  * of it once found.  Prints one line per failed check and last "rate:
@@ -33,7 +34,7 @@
 #include "../netpipe.h"
 
 #define LOOPS		3000		/* closed loops of made-up paths */
-#define ROUNDS		400		/* rounds in each */
+#define ROUNDS		1000		/* rounds in each */
 
 static unsigned	 nchecks, nfailed;
 static uint64_t	 seed = 0x9E3779B97F4A7C15ULL;
@@ -44,7 +45,7 @@ static double	 uniform(void);
 static void	 parts(void);
 static void	 startup(void);
 static void	 probe(void);
-static void	 loop(double, double, double);
+static void	 loop(double, double, double, int);
 
 static void
 check(int ok, const char *fmt, ...)
@@ -99,16 +100,23 @@ parts(void)
 	check(bw_best(&f) == 5e6, "filter: reset");
 
 	for (i = 0, cong = 0; i < 1000; i++)
-		cong |= loss_says(0.005 + 0.01 * uniform(), &base);
+		cong |= loss_says(0.005 + 0.01 * uniform(), 1000, &base);
 	check(!cong, "loss: 0.5-1.5 %% random is never congestion");
 	check(base > 0.005 && base < 0.015, "loss: baseline learnt (%g)",
 	    base);
-	check(loss_says(0.2, &base), "loss: 20 %% over a 1 %% baseline is "
-	    "congestion");
-	check(base < 0.015, "loss: congestion is not learnt (%g)", base);
-	base = 0.06;
-	check(!loss_says(0.1, &base), "loss: 10 %% over a 6 %% baseline "
+	check(loss_says(0.2, 1000, &base), "loss: 20 %% over a 1 %% "
+	    "baseline is congestion");
+	check(base < 0.02, "loss: congestion is learnt slowly (%g)", base);
+	check(!loss_says(0.2, 50, &base), "loss: not over 50 packets");
+	base = 0.01;
+	check(!loss_says(0.065, 60, &base), "loss: 6.5 %% of 60 packets "
+	    "are too few to tell");
+	base = 0.01;
+	check(loss_says(0.065, 5000, &base), "loss: 6.5 %% of 5000 packets "
 	    "is not");
+	base = 0.06;
+	check(!loss_says(0.1, 1000, &base), "loss: 10 %% over a 6 %% "
+	    "baseline is not congestion");
 
 	rate_start(0, &rate, &cap);
 	check(rate == RATE_START && cap > 10e9, "start: %g, cap %g", rate,
@@ -135,6 +143,8 @@ decide(struct rate_in *in, struct rate_out *out)
 	in->full_bw = out->full_bw;
 	in->full_cnt = out->full_cnt;
 	in->debt = out->debt;
+	in->hi = out->hi;
+	in->age = out->age;
 }
 
 static void
@@ -195,7 +205,7 @@ probe(void)
 {
 	struct rate_in in;
 	struct rate_out out;
-	double sum = 0;
+	double sum = 0, prev;
 	int i;
 
 	memset(&in, 0, sizeof(in));
@@ -233,6 +243,37 @@ probe(void)
 	in.sent = in.btlbw;
 	decide(&in, &out);
 	check(in.phase == 1 && out.gain < 1, "a probe that lost drains");
+	in.lossy = 0;
+
+	/* Congestion in cruise: a ceiling under what was sent. */
+	while (in.phase < PROBE_CRUISE + 2)
+		decide(&in, &out);
+	in.age = 100;
+	in.hi = 0;
+	in.lossy = 1;
+	in.sent = 100e6;
+	decide(&in, &out);
+	check(in.hi > 0 && in.hi < 0.81 * 100e6 && in.rate <= in.hi,
+	    "congestion: a ceiling under what was sent (%g, %g)", in.hi,
+	    in.rate);
+	in.lossy = 0;
+	prev = in.hi;
+	decide(&in, &out);
+	check(in.hi > prev && in.hi < 1.05 * prev,
+	    "the ceiling grows slowly without loss (%g)", in.hi);
+	for (i = 0; i < 1000; i++)
+		decide(&in, &out);
+	check(in.hi <= 2 * in.btlbw && in.hi > 0,
+	    "the ceiling stays, below twice btlbw (%g)", in.hi);
+	/* Loss just after startup is startup's. */
+	in.age = 0;
+	in.hi = 0;
+	in.lossy = 1;
+	while (in.phase < PROBE_CRUISE + 2)
+		decide(&in, &out);
+	in.age = 1;
+	decide(&in, &out);
+	check(in.hi == 0, "loss after startup sets no ceiling");
 }
 
 /*
@@ -240,7 +281,7 @@ probe(void)
  * is what reached it, with noise, of what was sent the round before.
  */
 static void
-loop(double C, double l, double noise)
+loop(double C, double l, double noise, int bad)
 {
 	struct rate_in in;
 	struct rate_out out;
@@ -263,7 +304,7 @@ loop(double C, double l, double noise)
 			got = prev;	/* no more than was sent */
 		in.sent = sent;
 		in.lossy = prev > 0 && loss_says(prev > C ? 1 - C / prev +
-		    l : l, &base);
+		    l : l, prev * in.span / 1e6 / 12000, &base);
 		in.btlbw = bw_update(&f, r, got, 0);
 		if (in.lossy && in.mode == RC_STARTUP)
 			bw_reset(&f, got), in.btlbw = got;
@@ -282,6 +323,11 @@ loop(double C, double l, double noise)
 	}
 	check(found != 0 && found < 40, "C %g l %g: startup ends (round %g)",
 	    C, l, found);
+	if (bad) {
+		check(in.btlbw > 0.8 * C * (1 - l), "C %g l %g: a bad cable's "
+		    "loss is learnt (btlbw %g at the end)", C, l, in.btlbw);
+		return;
+	}
 	if (n == 0)
 		return;
 	check(sum / n > 0.88 * C * (1 - l) && sum / n < 1.05 * C,
@@ -304,7 +350,12 @@ main(void)
 	probe();
 	for (i = 0; i < LOOPS; i++) {
 		C = 1e6 * (1 + 10000 * uniform() * uniform());
-		loop(C, 0.05 * uniform() * uniform(), 0.05 * uniform());
+		loop(C, 0.02 * uniform(), 0.05 * uniform(), 0);
+	}
+	/* A bad cable: more random loss than a room has; learnt. */
+	for (i = 0; i < LOOPS / 10; i++) {
+		C = 1e6 * (1 + 10000 * uniform() * uniform());
+		loop(C, 0.02 + 0.04 * uniform(), 0.05 * uniform(), 1);
 	}
 	printf("rate: %u checks, %u failed\n", nchecks, nfailed);
 	return nfailed != 0;
