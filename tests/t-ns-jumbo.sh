@@ -66,8 +66,9 @@ t() {
 	n=$(counted)
 	whole=$(($(size "$T/in") / want))
 	echo "MTU $1: c1 took in $n datagrams of $1 bytes; the stream has $whole whole blocks"
-	[ -n "$n" ] && [ "$n" -ge "$whole" ] ||
-	    fail "MTU $1: ${n:-no} datagrams of $1 bytes, not $whole or more"
+	if [ -z "$n" ] || [ "$n" -lt "$whole" ]; then
+		fail "MTU $1: ${n:-no} datagrams of $1 bytes, not $whole or more"
+	fi
 }
 
 jumbo() {

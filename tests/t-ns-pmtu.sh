@@ -49,6 +49,7 @@ router() {
 	ip netns exec "$R" sysctl -q -w net.ipv4.ip_forward=1 ||
 	    fail "forwarding in r"
 	for _l in "$S eth0" "$R left" "$R right" "$C eth0"; do
+		# shellcheck disable=SC2086 # namespace and link
 		set -- $_l
 		_i=0
 		while ! ip -n "$1" link show "$2" | grep -q 'state UP'; do
@@ -64,8 +65,10 @@ fits() {
 	if [ -n "$REVFLAG" ]; then echo 1459; else echo 1455; fi
 }
 
+NROUTER=0
 routed() {
-	router "$_rv"
+	NROUTER=$((NROUTER + 1))
+	router "$NROUTER"
 	PORT=$(pick_port "$S") || fail "no free port"
 	# shellcheck disable=SC2086
 	bg_run c "$T/null" ip netns exec "$C" "$NETPIPE" -c $REVFLAG -p "$PORT"
