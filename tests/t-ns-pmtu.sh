@@ -22,11 +22,11 @@
 
 need_root
 
-# router TAG: namespaces ${LANPFX}{s,r,c}TAG: s 10.231.78.1 (eth0, MTU
-# 9000) - r 10.231.78.254 (left, 9000) and 10.231.79.254 (right, 1500,
-# forwarding) - c 10.231.79.2 (eth0, 1500).
+# router N: namespaces ${LANPFX}rN{s,r,c} (apart from lan's): s
+# 10.231.78.1 (eth0, MTU 9000) - r 10.231.78.254 (left, 9000) and
+# 10.231.79.254 (right, 1500, forwarding) - c 10.231.79.2 (eth0, 1500).
 router() {
-	S=${LANPFX}s$1 R=${LANPFX}r$1 C=${LANPFX}c$1
+	S=${LANPFX}r${1}s R=${LANPFX}r${1}r C=${LANPFX}r${1}c
 	for _ns in "$S" "$R" "$C"; do
 		ip netns add "$_ns" || fail "ip netns add $_ns"
 		NAMESPACES="$NAMESPACES $_ns"
