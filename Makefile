@@ -36,6 +36,14 @@ all: netpipe
 netpipe: $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
+# The same objects linked statically (glibc's libc.a, zlib's libz.a: in
+# Debian's libc6-dev and zlib1g-dev), for a machine without a C library:
+# netpipe-static, which tests/t-static runs in an empty root.
+static: netpipe-static
+
+netpipe-static: $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $(OBJ) $(LDLIBS)
+
 $(OBJ): netpipe.h
 
 .c.o:
@@ -89,7 +97,7 @@ tests/sim/sim: tests/sim/sim.c $(CORE) netpipe.h
 sim: tests/sim/sim
 	tests/sim/table.sh
 
-check: netpipe $(TESTBIN)
+check: netpipe netpipe-static $(TESTBIN)
 	tests/run
 
 # 100 MiB to 3 clients over loopback multicast, checked (any user).
@@ -151,9 +159,9 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/netpipe $(DESTDIR)$(MANPREFIX)/man1/netpipe.1
 
 clean:
-	rm -f netpipe $(OBJ) $(TESTBIN) fec.o bench/fec tests/fuzz/fuzz \
-		tests/fuzz/mkcorpus
+	rm -f netpipe netpipe-static $(OBJ) $(TESTBIN) fec.o bench/fec \
+		tests/fuzz/fuzz tests/fuzz/mkcorpus
 	rm -rf tests/fuzz/work
 
 .PHONY: all bench check check-asan demo fec-bench fuzz fuzz-corpus \
-	fuzz-smoke install sim uninstall clean
+	fuzz-smoke install sim static uninstall clean

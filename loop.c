@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,9 +32,11 @@
 #include "netpipe.h"
 
 #define RECV_ROUNDS	8		/* recvmmsg batches per wakeup and socket */
+#define IP4_HDR		20		/* the IPv4 header, bytes */
 
 /* One run: the role's np, the io it is given, and the driver's own. */
 struct loop {
+	struct opts	 opts;		/* the options, the block size chosen */
 	struct np	 np;
 	struct io	 io;
 	struct report	 rep;
@@ -67,6 +70,8 @@ static void	 receive(struct loop *, int);
 static int	 wait_events(struct loop *, struct pollfd *, const int *,
 		    uint64_t, int *);
 static void	 run(struct loop *);
+static void	 way_out(struct loop *);
+static int	 path_refused(struct loop *);
 
 /* The only file-scope state: what a signal handler may set. */
 static volatile sig_atomic_t gotsig;
@@ -232,7 +237,8 @@ setup(struct loop *lp, const struct opts *o)
 		.say = io_say,
 		.random = io_random,
 	};
-	np->o = o;
+	lp->opts = *o;
+	np->o = &lp->opts;
 	np->io = &lp->io;
 	signals();
 	report_init(&lp->rep, np, STDERR_FILENO,
@@ -255,6 +261,8 @@ setup(struct loop *lp, const struct opts *o)
 		err(1, NULL);
 	np->start = now_us();
 	hello(np);
+	if (o->server)
+		way_out(lp);
 	lp->role = role_for(o);
 	lp->role->init(np, now_us());
 	report_start(&lp->rep, lp->role);
@@ -414,6 +422,8 @@ run(struct loop *lp)
 			r->interrupt(np, gotsig, now);
 			break;
 		}
+		if (np->o->server && path_refused(lp))
+			break;
 		r->timer(np, now);
 		if (np->done)
 			break;
@@ -451,4 +461,88 @@ loop_run(const struct opts *o)
 		lp.role->fini(&lp.np);
 	free(lp.rb.buf);
 	return lp.np.status;
+}
+
+/*
+ * The server's way out.  Nothing it sends is fragmented (net_nofrag): a
+ * datagram too big for the path fails the run (path_refused).  Without
+ * -b the block fills one datagram at the MTU of the way out (net_mtu),
+ * at most half the window, except where that MTU says nothing of the
+ * frames on the way: the loopback interface (65536, no frame; there
+ * netpipe is tried out and tested as a stand-in for a LAN), a group
+ * routed beyond the LAN (--ttl above 1: a router drops a multicast
+ * datagram too big for its next link and cannot say so), an unknown
+ * MTU.  Those keep the block that fills Ethernet's 1500 bytes.  A -b
+ * too big for the MTU is an error.
+ */
+static void
+way_out(struct loop *lp)
+{
+	struct opts *o = &lp->opts;
+	const struct np *np = &lp->np;
+	char way[64];
+	unsigned mtu, over, max, fit, eth;
+	int lo;
+
+	net_nofrag(np->net.fd);
+	over = o->rev == 0 ? TX_OVERHEAD : R1_DATA_HDR + 4;
+	max = o->rev == 0 ? MAX_BLOCK : MAX_BLOCK1;
+	eth = o->rev == 0 ? DEF_BLOCK : DEF_BLOCK1;
+	mtu = net_mtu(&np->net, o, &lo);
+	fit = net_mtu_block(mtu, IP4_HDR, over, max);
+	if (o->unicast)
+		snprintf(way, sizeof(way), "the route to %s",
+		    inet_ntoa(o->host));
+	else
+		snprintf(way, sizeof(way), "%s", np->net.ifname);
+	if (o->block != 0) {
+		if (mtu != 0 && o->block > fit)
+			errx(1, "datagrams of %u bytes do not fit the %u-byte "
+			    "MTU of %s: use -b %u or less", IP4_HDR + 8 + over +
+			    o->block, mtu, way, fit);
+		return;
+	}
+	if (mtu != 0 && !lo && !(o->multicast && o->ttl > 1)) {
+		o->block = fit;
+		if (o->rev == 1 && o->block > o->window / 2)
+			o->block = (unsigned)(o->window / 2);
+		debug(np, "block size %u bytes, for the %u-byte MTU of %s",
+		    o->block, mtu, way);
+		return;
+	}
+	o->block = mtu != 0 && fit < eth ? fit : eth;
+	debug(np, "block size %u bytes, for a 1500-byte MTU at most (%s: "
+	    "%s)", o->block, way, mtu == 0 ? "its MTU unknown" : lo ?
+	    "loopback" : "--ttl above 1");
+}
+
+/*
+ * A datagram the path refused as too big (net_toobig): the server
+ * says which, and what fits, tells its clients, and fails.  Returns 1
+ * then, else 0.
+ */
+static int
+path_refused(struct loop *lp)
+{
+	const struct opts *o = &lp->opts;
+	struct sockaddr_in to;
+	char why[200];
+	size_t len;
+	unsigned mtu, over, max;
+
+	if (!net_toobig(&len, &mtu, &to))
+		return 0;
+	over = o->rev == 0 ? TX_OVERHEAD : R1_DATA_HDR + 4;
+	max = o->rev == 0 ? MAX_BLOCK : MAX_BLOCK1;
+	if (mtu != 0)
+		snprintf(why, sizeof(why), "datagrams of %zu bytes do not "
+		    "fit the path MTU of %u to %s: use -b %u or less",
+		    len + IP4_HDR + 8, mtu, addrstr(&to),
+		    net_mtu_block(mtu, IP4_HDR, over, max));
+	else
+		snprintf(why, sizeof(why), "datagrams of %zu bytes do not "
+		    "fit the path to %s: use a smaller -b", len + IP4_HDR + 8,
+		    addrstr(&to));
+	server_fail(&lp->np, EMSGSIZE, why);
+	return 1;
 }

@@ -12,6 +12,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -61,6 +62,8 @@ static int	 tx_fill(struct txmsgs *, const struct sockaddr_in *,
 		    const uint8_t *, size_t, size_t, size_t *);
 static void	 tx_send(int, struct txmsgs *, int, const struct sockaddr_in *,
 		    const uint8_t *, size_t *);
+static unsigned	 path_mtu(int, const struct sockaddr_in *);
+static void	 too_big(int, const struct sockaddr_in *, size_t);
 
 static int
 udp_socket(void)
@@ -394,7 +397,8 @@ tx_fill(struct txmsgs *t, const struct sockaddr_in *to, const uint8_t *buf,
  * Send the n messages of t, in as few sendmmsg calls as can be; a full
  * socket buffer is waited out, which paces the sender to the link.  If
  * the kernel refuses GSO, GSO is off from now on and *off goes back to
- * the first message not sent, to be sent again one datagram each.
+ * the first message not sent, to be sent again one datagram each (so a
+ * train refused as too big, EMSGSIZE, shows which datagram is).
  */
 static void
 tx_send(int fd, struct txmsgs *t, int n, const struct sockaddr_in *to,
@@ -419,7 +423,7 @@ tx_send(int fd, struct txmsgs *t, int n, const struct sockaddr_in *to,
 			continue;
 		}
 		if (t->msg[i].msg_hdr.msg_control != NULL &&
-		    (errno == EIO || errno == EINVAL ||
+		    (errno == EIO || errno == EINVAL || errno == EMSGSIZE ||
 		    errno == EOPNOTSUPP || errno == ENOPROTOOPT)) {
 			/* No GSO here: send the rest one by one. */
 			gso_ok = 0;
@@ -427,7 +431,9 @@ tx_send(int fd, struct txmsgs *t, int n, const struct sockaddr_in *to,
 			    buf);
 			return;
 		}
-		if (errno != ECONNREFUSED)
+		if (errno == EMSGSIZE)
+			too_big(fd, to, t->iov[i].iov_len);
+		else if (errno != ECONNREFUSED)
 			send_warn(to);
 		i++;			/* lost, as UDP may */
 	}
@@ -490,7 +496,143 @@ net_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
 			(void)poll(&pfd, 1, SEND_WAIT_MS);
 			continue;
 		}
-		send_warn(to);
+		if (errno == EMSGSIZE)
+			too_big(fd, to, len);
+		else
+			send_warn(to);
 		return;
 	}
+}
+
+/*
+ * The largest block whose datagram fits an MTU of mtu bytes: the MTU
+ * less the IP header (iphdr: 20 for IPv4, 40 for IPv6), UDP's 8 bytes
+ * and the revision's own header and CRC (overhead); at most max, and
+ * at least 1.
+ */
+unsigned
+net_mtu_block(unsigned mtu, unsigned iphdr, unsigned overhead, unsigned max)
+{
+	unsigned hdrs = iphdr + 8 + overhead;
+
+	if (mtu <= hdrs)
+		return 1;
+	return mtu - hdrs < max ? mtu - hdrs : max;
+}
+
+/*
+ * The MTU of a server's way to its clients, 0 if it cannot be had, and
+ * in *lo whether that way is the loopback interface.  Unicast: that of
+ * the route to the host (IP_MTU of a socket connected to it: the
+ * outgoing interface's, or a smaller path MTU the kernel has learnt);
+ * the way to one of this host's own addresses is loopback.  Broadcast
+ * and multicast: the chosen interface's (SIOCGIFMTU, which needs no
+ * /sys).
+ */
+unsigned
+net_mtu(const struct net *n, const struct opts *o, int *lo)
+{
+	struct sockaddr_in src;
+	struct ifreq ifr;
+	socklen_t len;
+	int fd, mtu = 0;
+
+	*lo = 0;
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	if (o->unicast) {
+		len = sizeof(mtu);
+		if (connect(fd, (const struct sockaddr *)&n->dst,
+		    sizeof(n->dst)) == -1 ||
+		    getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &len) == -1)
+			mtu = 0;
+		len = sizeof(src);
+		if (ntohl(n->dst.sin_addr.s_addr) >> 24 == IN_LOOPBACKNET ||
+		    (mtu > 0 && getsockname(fd, (struct sockaddr *)&src,
+		    &len) == 0 && src.sin_addr.s_addr == n->dst.sin_addr.s_addr))
+			*lo = 1;
+	} else {
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", n->ifname);
+		if (ioctl(fd, SIOCGIFMTU, &ifr) == 0)
+			mtu = ifr.ifr_mtu;
+		if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 &&
+		    (ifr.ifr_flags & IFF_LOOPBACK))
+			*lo = 1;
+	}
+	close(fd);
+	return mtu > 0 ? (unsigned)mtu : 0;
+}
+
+/*
+ * The server never fragments: a datagram too big for its path is
+ * refused by the kernel (EMSGSIZE, at once if it is too big for the
+ * interface, else once a router has said so by ICMP), and net_toobig
+ * tells the driver, instead of losing every such datagram quietly.
+ */
+void
+net_nofrag(int fd)
+{
+	set_int(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO,
+	    "IP_MTU_DISCOVER");
+}
+
+/* The first datagram refused as too big for its path. */
+static struct {
+	size_t		 len;		/* its UDP payload; 0: none yet */
+	unsigned	 mtu;		/* the path's MTU, 0 if unknown */
+	struct sockaddr_in to;
+} toobig;
+
+/*
+ * The MTU of the path from fd to `to`, 0 if unknown: IP_MTU of a socket
+ * connected there, through fd's multicast interface.
+ */
+static unsigned
+path_mtu(int fd, const struct sockaddr_in *to)
+{
+	struct in_addr mif;
+	socklen_t len = sizeof(mif);
+	int s, one = 1, mtu = 0;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	if (getsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mif, &len) == 0 &&
+	    len == sizeof(mif))
+		(void)setsockopt(s, IPPROTO_IP, IP_MULTICAST_IF, &mif,
+		    sizeof(mif));
+	(void)setsockopt(s, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+	len = sizeof(mtu);
+	if (connect(s, (const struct sockaddr *)to, sizeof(*to)) == -1 ||
+	    getsockopt(s, IPPROTO_IP, IP_MTU, &mtu, &len) == -1)
+		mtu = 0;
+	close(s);
+	return mtu > 0 ? (unsigned)mtu : 0;
+}
+
+/* A send refused with EMSGSIZE: the first is kept for net_toobig. */
+static void
+too_big(int fd, const struct sockaddr_in *to, size_t len)
+{
+	if (toobig.len != 0)
+		return;
+	toobig.len = len;
+	toobig.to = *to;
+	toobig.mtu = path_mtu(fd, to);
+}
+
+/*
+ * Whether a datagram was refused as too big for its path: its UDP
+ * payload in *len, the path's MTU in *mtu (0 if unknown), where it went
+ * in *to.
+ */
+int
+net_toobig(size_t *len, unsigned *mtu, struct sockaddr_in *to)
+{
+	if (toobig.len == 0)
+		return 0;
+	*len = toobig.len;
+	*mtu = toobig.mtu;
+	*to = toobig.to;
+	return 1;
 }

@@ -294,8 +294,7 @@ parse(struct opts *o, int argc, char **argv)
 		    MAX_BLOCK1);
 		usage(2);
 	}
-	if (o->block == 0)
-		o->block = o->rev == 0 ? DEF_BLOCK : DEF_BLOCK1;
+	/* Without -b the server's block follows the MTU (loop.c). */
 	if (o->rev == 1 && o->window < 2 * o->block) {
 		warnx("the window must hold two blocks at least");
 		usage(2);

@@ -534,6 +534,7 @@ int		 member_stopped(struct np *, struct members *, struct member *,
 ssize_t		 server_read(struct np *, const struct members *, void *,
 		    size_t);
 void		 server_interrupt(struct np *, int, uint64_t);
+void		 server_fail(struct np *, int, const char *);
 void		 server_error(struct np *, const struct sockaddr_in *,
 		    uint32_t, uint32_t, uint64_t);
 void		 stamp_add(struct stamps *, uint64_t);
@@ -576,6 +577,10 @@ void		 net_gro(int);
 void		 net_sendsegs(int, const struct sockaddr_in *, const uint8_t *,
 		    size_t, size_t);
 void		 net_send(int, const void *, size_t, const struct sockaddr_in *);
+unsigned	 net_mtu_block(unsigned, unsigned, unsigned, unsigned);
+unsigned	 net_mtu(const struct net *, const struct opts *, int *);
+void		 net_nofrag(int);
+int		 net_toobig(size_t *, unsigned *, struct sockaddr_in *);
 
 /* fec.c */
 /*

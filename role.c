@@ -452,3 +452,17 @@ role_for(const struct opts *o)
 		return o->server ? &rev0_server : &rev0_client;
 	return o->server ? &rev1_server : &rev1_client;
 }
+
+/*
+ * A server the driver fails (a send its network refuses): the clients
+ * are told, with code 2 and eno, as for a read error, and the run ends
+ * with the one line why.
+ */
+void
+server_fail(struct np *np, int eno, const char *why)
+{
+	const struct members *t = np->rs;
+
+	server_abort(np, t, NPE_INTERNAL, (uint32_t)eno, 1);
+	np_fail(np, "%s", why);
+}

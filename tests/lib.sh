@@ -467,11 +467,17 @@ need_root() {
 	ip netns del "np$$probe"
 }
 
-# lan HOST...: a LAN of namespaces np<pid>HOST on one bridge (in namespace
-# np<pid>br), each with eth0 = 10.231.77.<1, 2, ...>/24, broadcast
-# 10.231.77.255, no route anywhere else.
+# lan [-mtu MTU] HOST...: a LAN of namespaces np<pid>HOST on one bridge
+# (in namespace np<pid>br), each with eth0 = 10.231.77.<1, 2, ...>/24,
+# broadcast 10.231.77.255, no route anywhere else; every link of it with
+# an MTU of MTU bytes if given (else the kernel's 1500).
 LANPFX=np$$
 lan() {
+	_mtu=
+	if [ "$1" = -mtu ]; then
+		_mtu=$2
+		shift 2
+	fi
 	ip netns add "${LANPFX}br" || fail "ip netns add"
 	NAMESPACES="$NAMESPACES ${LANPFX}br"
 	ip -n "${LANPFX}br" link set lo up
@@ -490,6 +496,7 @@ lan() {
 		ip -n "$_ns" link set eth0 up
 		_a=$((_a + 1))
 	done
+	[ -z "$_mtu" ] || lan_mtu "$_mtu" "$@"
 	# Bounded wait until every link is up.
 	for _h in "$@"; do
 		_i=0
@@ -498,6 +505,19 @@ lan() {
 			sleep 0.05
 			_i=$((_i + 1))
 		done
+	done
+}
+
+# lan_mtu MTU HOST...: the MTU of HOSTs' links on the LAN (both ends of
+# each veth pair; the bridge follows its ports).
+lan_mtu() {
+	_m=$1
+	shift
+	for _h in "$@"; do
+		ip -n "${LANPFX}br" link set "p$_h" mtu "$_m" ||
+		    fail "MTU $_m on the bridge's port to $_h"
+		ip -n "$LANPFX$_h" link set eth0 mtu "$_m" ||
+		    fail "MTU $_m on eth0 in $_h"
 	done
 }
 

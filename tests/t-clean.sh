@@ -1,8 +1,8 @@
 #!/bin/sh
-# After a build of everything (the program and the test helpers), make
-# clean leaves the tree as checked out: git status --porcelain --ignored
-# the same as before.  In a clone of the tree (with this tree's Makefile),
-# not in the tree the suite runs from.
+# After a build of everything (the program, its static twin and the test
+# helpers), make clean leaves the tree as checked out: git status
+# --porcelain --ignored the same as before.  In a clone of the tree (with
+# this tree's Makefile), not in the tree the suite runs from.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -13,7 +13,7 @@ git -C "$NETPIPE_TOP" rev-parse --git-dir >/dev/null 2>&1 || skip "not a git che
 git clone -q "$NETPIPE_TOP" "$T/src" || fail "git clone"
 cp "$NETPIPE_TOP/Makefile" "$T/src/Makefile"
 git -C "$T/src" status --porcelain --ignored >"$T/before"
-make -s -C "$T/src" all tests/shim.so tests/junk tests/gen >"$T/log" 2>&1 ||
+make -s -C "$T/src" all static tests/shim.so tests/junk tests/gen >"$T/log" 2>&1 ||
     fail "make: $(tail -n 5 "$T/log")"
 [ -x "$T/src/netpipe" ] || fail "make built no netpipe"
 make -s -C "$T/src" clean >"$T/log" 2>&1 || fail "make clean: $(cat "$T/log")"
