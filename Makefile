@@ -14,11 +14,11 @@ SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 # The protocol core (the roles, the wire, what they share) is linked
 # into netpipe, the simulator and the fuzz harness alike; the driver
 # (command line, loop, sockets, what the operator sees) only into netpipe.
-CORESRC	= role.c wire.c rate.c rev0.c rev1.c crc32.c
-CORE	= role.o wire.o rate.o rev0.o rev1.o crc32.o
+CORESRC	= role.c wire.c rate.c rev0.c rev1.c crc32.c aead.c seal.c
+CORE	= role.o wire.o rate.o rev0.o rev1.o crc32.o aead.o seal.o
 OBJ	= netpipe.o loop.o report.o net.o $(CORE)
 TESTBIN	= tests/shim.so tests/junk tests/gen tests/codec tests/rate \
-	tests/fec tests/sim/sim
+	tests/fec tests/sim/sim tests/aead
 
 # The fuzz target (tests/fuzz/README): clang's libFuzzer, ASan and UBSan.
 FUZZCC	= clang
@@ -37,6 +37,7 @@ netpipe: $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
 $(OBJ): netpipe.h
+aead.o seal.o loop.o netpipe.o report.o: seal.h
 
 .c.o:
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -c $<
@@ -58,6 +59,15 @@ tests/codec: tests/codec.c wire.o crc32.o netpipe.h
 tests/rate: tests/rate.c rate.o netpipe.h
 	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o $@ tests/rate.c rate.o \
 		$(LDLIBS)
+
+# The AEAD of -k against RFC 8439's test vectors; its speed per core.
+tests/aead: tests/aead.c aead.o netpipe.h seal.h
+	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o $@ tests/aead.c aead.o
+
+aead-bench: bench/aead.c aead.o netpipe.h seal.h
+	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o bench/aead bench/aead.c \
+		aead.o
+	bench/aead
 
 # The erasure code for parity on demand (fec.c), tested alone: the
 # protocol does not use it yet.
@@ -151,9 +161,9 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/netpipe $(DESTDIR)$(MANPREFIX)/man1/netpipe.1
 
 clean:
-	rm -f netpipe $(OBJ) $(TESTBIN) fec.o bench/fec tests/fuzz/fuzz \
+	rm -f netpipe $(OBJ) $(TESTBIN) fec.o bench/fec bench/aead tests/fuzz/fuzz \
 		tests/fuzz/mkcorpus
 	rm -rf tests/fuzz/work
 
-.PHONY: all bench check check-asan demo fec-bench fuzz fuzz-corpus \
+.PHONY: aead-bench all bench check check-asan demo fec-bench fuzz fuzz-corpus \
 	fuzz-smoke install sim uninstall clean

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "netpipe.h"
+#include "seal.h"
 
 #define RECV_ROUNDS	8		/* recvmmsg batches per wakeup and socket */
 
@@ -43,6 +44,7 @@ struct loop {
 	uint64_t	 last;		/* µs: the latest time given the role */
 	uint64_t	 end;		/* µs: the loop ended */
 	struct rxbatch	 rb;
+	struct seal	*seal;		/* -k: sealing and opening */
 };
 
 static uint64_t	 now_us(void);
@@ -220,6 +222,7 @@ static void
 setup(struct loop *lp, const struct opts *o)
 {
 	struct np *np = &lp->np;
+	uint8_t key[AEAD_KEY];
 
 	memset(lp, 0, sizeof(*lp));
 	lp->io = (struct io){
@@ -234,6 +237,12 @@ setup(struct loop *lp, const struct opts *o)
 	};
 	np->o = o;
 	np->io = &lp->io;
+	if (o->keyfile != NULL) {
+		seal_readkey(o->keyfile, key);
+		lp->seal = seal_new(key, o->server, &lp->io, np);
+		explicit_bzero(key, sizeof(key));
+		np->io = seal_io(lp->seal);
+	}
 	signals();
 	report_init(&lp->rep, np, STDERR_FILENO,
 	    o->server ? STDIN_FILENO : -1);
@@ -315,16 +324,23 @@ static void
 datagram(struct loop *lp, int j, uint64_t now)
 {
 	const struct rxbatch *rb = &lp->rb;
-	const uint8_t *p = rb->iov[j].iov_base;
+	uint8_t *p = rb->iov[j].iov_base;
 	size_t off, len;
 
 	for (off = 0; off < rb->len[j] && !lp->np.done; off += len) {
 		len = rb->len[j] - off;
 		if (len > rb->seg[j])
 			len = rb->seg[j];
-		lp->role->packet(&lp->np, p + off, len, &rb->from[j], now);
+		if (lp->seal != NULL)
+			seal_packet(lp->seal, lp->role, &lp->np, p + off, len,
+			    &rb->from[j], now);
+		else
+			lp->role->packet(&lp->np, p + off, len, &rb->from[j],
+			    now);
 	}
-	if (rb->len[j] == 0)
+	if (rb->len[j] == 0 && lp->seal != NULL)
+		lp->np.forged++;
+	else if (rb->len[j] == 0)
 		lp->role->packet(&lp->np, p, 0, &rb->from[j], now);
 }
 
@@ -431,6 +447,10 @@ run(struct loop *lp)
 		debug(np, "ignored %llu malformed and %llu foreign datagrams",
 		    (unsigned long long)np->junk,
 		    (unsigned long long)np->foreign);
+	if (lp->seal != NULL)
+		debug(np, "dropped %llu datagrams that failed authentication "
+		    "(forged, replayed or of another key)",
+		    (unsigned long long)np->forged);
 }
 
 /*
@@ -449,6 +469,7 @@ loop_run(const struct opts *o)
 		lp.np.status = 1;
 	if (lp.role->fini != NULL)
 		lp.role->fini(&lp.np);
+	seal_free(lp.seal);
 	free(lp.rb.buf);
 	return lp.np.status;
 }

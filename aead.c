@@ -1,0 +1,439 @@
+/*
+ * netpipe: aead.c: ChaCha20, Poly1305 and their AEAD (RFC 8439), and
+ * HChaCha20 (draft-irtf-cfrg-xchacha, section 2.2) for the keys of a run.
+ *
+ * Written from RFC 8439 alone; tests/aead.c checks it against every test
+ * vector of the RFC (sections 2.1.1 to 2.8.2 and Appendix A) and the
+ * draft's HChaCha20 vector.
+ *
+ * ChaCha20: 16 32-bit words (4 constants, the 256-bit key, a 32-bit
+ * block counter, a 96-bit nonce), 20 rounds of quarter rounds, the input
+ * added back; the 64 bytes that come out, little-endian, are the key
+ * stream of one block.  HChaCha20 is the same rounds over the constants,
+ * a key and 16 bytes of input, without the addition, and keeps words 0-3
+ * and 12-15: a PRF from 16 bytes to a new 256-bit key.
+ *
+ * Poly1305: h = (h + block + 2^128) * r mod 2^130 - 5 over 16-byte
+ * blocks, with 64-bit limbs (44 + 44 + 42 bits) and 128-bit products
+ * (gcc's unsigned __int128 on 64-bit targets), then h + s mod 2^128.
+ * Nothing branches or indexes on a secret: the final reduction selects
+ * with masks, and the tag is compared by aead_equal, which looks at
+ * every byte whatever they hold.
+ *
+ * The AEAD (RFC 8439 section 2.8): the one-time Poly1305 key is the
+ * first 32 bytes of ChaCha20's block 0 under (key, nonce); the text is
+ * encrypted from block 1 on; the tag is Poly1305 over AAD, zero padding
+ * to 16, the ciphertext, padding, and the two lengths as 64-bit
+ * little-endian numbers.  aead_open checks the tag before it decrypts,
+ * so nothing of a forged packet is ever decrypted or handed on.
+ *
+ * Key material (one-time keys, Poly1305's state, the key stream) is
+ * wiped with explicit_bzero when a call ends.
+ *
+ * Copyright (C) 2026 the netpipe authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <sys/types.h>
+
+#include <stdint.h>
+#include <string.h>
+
+#include "netpipe.h"
+#include "seal.h"
+
+struct poly1305 {
+	uint64_t	 r[3], h[3], pad[2];
+	uint8_t		 buf[16];
+	size_t		 nbuf;
+};
+
+static uint32_t	 le32(const uint8_t *);
+static void	 putle32(uint8_t *, uint32_t);
+static uint64_t	 le64(const uint8_t *);
+static void	 putle64(uint8_t *, uint64_t);
+static void	 chacha_init(uint32_t *, const uint8_t *, uint32_t,
+		    const uint8_t *);
+static void	 chacha_rounds(uint32_t *);
+static void	 poly_init(struct poly1305 *, const uint8_t *);
+static void	 poly_blocks(struct poly1305 *, const uint8_t *, size_t,
+		    uint64_t);
+static void	 poly_update(struct poly1305 *, const uint8_t *, size_t);
+static void	 poly_pad(struct poly1305 *);
+static void	 poly_finish(struct poly1305 *, uint8_t *);
+static void	 aead_tag(uint8_t *, const uint8_t *, const uint8_t *, size_t,
+		    const uint8_t *, size_t);
+
+#define ROTL(v, n)	((uint32_t)((v) << (n)) | ((v) >> (32 - (n))))
+#define QR(a, b, c, d) do {						\
+	a += b; d ^= a; d = ROTL(d, 16);				\
+	c += d; b ^= c; b = ROTL(b, 12);				\
+	a += b; d ^= a; d = ROTL(d, 8);					\
+	c += d; b ^= c; b = ROTL(b, 7);					\
+} while (0)
+
+#define M44		0xfffffffffffULL
+#define M42		0x3ffffffffffULL
+
+static uint32_t
+le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static void
+putle32(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+static uint64_t
+le64(const uint8_t *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static void
+putle64(uint8_t *p, uint64_t v)
+{
+	putle32(p, (uint32_t)v);
+	putle32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* RFC 8439 2.1: the quarter round on a, b, c, d (for tests/aead.c). */
+void
+chacha_quarter(uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+	QR(*a, *b, *c, *d);
+}
+
+/* RFC 8439 2.3: the state of (key, counter, nonce). */
+static void
+chacha_init(uint32_t *s, const uint8_t *key, uint32_t ctr,
+    const uint8_t *nonce)
+{
+	int i;
+
+	s[0] = 0x61707865;
+	s[1] = 0x3320646e;
+	s[2] = 0x79622d32;
+	s[3] = 0x6b206574;
+	for (i = 0; i < 8; i++)
+		s[4 + i] = le32(key + 4 * i);
+	s[12] = ctr;
+	for (i = 0; i < 3; i++)
+		s[13 + i] = le32(nonce + 4 * i);
+}
+
+/* The 20 rounds: 10 times a column round and a diagonal round. */
+static void
+chacha_rounds(uint32_t *x)
+{
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		QR(x[0], x[4], x[8], x[12]);
+		QR(x[1], x[5], x[9], x[13]);
+		QR(x[2], x[6], x[10], x[14]);
+		QR(x[3], x[7], x[11], x[15]);
+		QR(x[0], x[5], x[10], x[15]);
+		QR(x[1], x[6], x[11], x[12]);
+		QR(x[2], x[7], x[8], x[13]);
+		QR(x[3], x[4], x[9], x[14]);
+	}
+}
+
+/* RFC 8439 2.3: one 64-byte block of key stream. */
+void
+chacha20_block(uint8_t *out, const uint8_t *key, uint32_t ctr,
+    const uint8_t *nonce)
+{
+	uint32_t s[16], x[16];
+	int i;
+
+	chacha_init(s, key, ctr, nonce);
+	memcpy(x, s, sizeof(x));
+	chacha_rounds(x);
+	for (i = 0; i < 16; i++)
+		putle32(out + 4 * i, x[i] + s[i]);
+	explicit_bzero(s, sizeof(s));
+	explicit_bzero(x, sizeof(x));
+}
+
+/*
+ * RFC 8439 2.4: out = in XOR the key stream from block ctr on (in and
+ * out may be the same buffer).
+ */
+void
+chacha20_xor(uint8_t *out, const uint8_t *in, size_t len,
+    const uint8_t *key, uint32_t ctr, const uint8_t *nonce)
+{
+	uint32_t s[16], x[16];
+	uint8_t ks[64];
+	size_t i, n;
+
+	chacha_init(s, key, ctr, nonce);
+	while (len > 0) {
+		memcpy(x, s, sizeof(x));
+		chacha_rounds(x);
+		n = len < 64 ? len : 64;
+		if (n == 64) {
+			for (i = 0; i < 16; i++)
+				putle32(out + 4 * i,
+				    le32(in + 4 * i) ^ (x[i] + s[i]));
+		} else {
+			for (i = 0; i < 16; i++)
+				putle32(ks + 4 * i, x[i] + s[i]);
+			for (i = 0; i < n; i++)
+				out[i] = in[i] ^ ks[i];
+		}
+		s[12]++;
+		in += n;
+		out += n;
+		len -= n;
+	}
+	explicit_bzero(s, sizeof(s));
+	explicit_bzero(x, sizeof(x));
+	explicit_bzero(ks, sizeof(ks));
+}
+
+/* draft-irtf-cfrg-xchacha 2.2: a 256-bit key from key and 16 bytes. */
+void
+hchacha20(uint8_t *out, const uint8_t *key, const uint8_t *in)
+{
+	uint32_t x[16];
+	int i;
+
+	chacha_init(x, key, le32(in), in + 4);
+	chacha_rounds(x);
+	for (i = 0; i < 4; i++) {
+		putle32(out + 4 * i, x[i]);
+		putle32(out + 16 + 4 * i, x[12 + i]);
+	}
+	explicit_bzero(x, sizeof(x));
+}
+
+/* RFC 8439 2.5: r clamped, s, h = 0. */
+static void
+poly_init(struct poly1305 *st, const uint8_t *key)
+{
+	uint64_t t0 = le64(key), t1 = le64(key + 8);
+
+	st->r[0] = t0 & 0xffc0fffffffULL;
+	st->r[1] = (t0 >> 44 | t1 << 20) & 0xfffffc0ffffULL;
+	st->r[2] = t1 >> 24 & 0x00ffffffc0fULL;
+	st->h[0] = st->h[1] = st->h[2] = 0;
+	st->pad[0] = le64(key + 16);
+	st->pad[1] = le64(key + 24);
+	st->nbuf = 0;
+}
+
+/* Whole 16-byte blocks; hibit is 2^128 in the top limb, or 0 (the last,
+   already padded with its 1). */
+static void
+poly_blocks(struct poly1305 *st, const uint8_t *m, size_t len,
+    uint64_t hibit)
+{
+	const uint64_t r0 = st->r[0], r1 = st->r[1], r2 = st->r[2];
+	const uint64_t s1 = r1 * (5 << 2), s2 = r2 * (5 << 2);
+	uint64_t h0 = st->h[0], h1 = st->h[1], h2 = st->h[2], c, t0, t1;
+	unsigned __int128 d0, d1, d2;
+
+	while (len >= 16) {
+		t0 = le64(m);
+		t1 = le64(m + 8);
+		h0 += t0 & M44;
+		h1 += (t0 >> 44 | t1 << 20) & M44;
+		h2 += (t1 >> 24 & M42) | hibit;
+		d0 = (unsigned __int128)h0 * r0 + (unsigned __int128)h1 * s2 +
+		    (unsigned __int128)h2 * s1;
+		d1 = (unsigned __int128)h0 * r1 + (unsigned __int128)h1 * r0 +
+		    (unsigned __int128)h2 * s2;
+		d2 = (unsigned __int128)h0 * r2 + (unsigned __int128)h1 * r1 +
+		    (unsigned __int128)h2 * r0;
+		c = (uint64_t)(d0 >> 44);
+		h0 = (uint64_t)d0 & M44;
+		d1 += c;
+		c = (uint64_t)(d1 >> 44);
+		h1 = (uint64_t)d1 & M44;
+		d2 += c;
+		c = (uint64_t)(d2 >> 42);
+		h2 = (uint64_t)d2 & M42;
+		h0 += c * 5;
+		c = h0 >> 44;
+		h0 &= M44;
+		h1 += c;
+		m += 16;
+		len -= 16;
+	}
+	st->h[0] = h0;
+	st->h[1] = h1;
+	st->h[2] = h2;
+}
+
+static void
+poly_update(struct poly1305 *st, const uint8_t *m, size_t len)
+{
+	size_t n;
+
+	if (st->nbuf > 0) {
+		n = 16 - st->nbuf < len ? 16 - st->nbuf : len;
+		memcpy(st->buf + st->nbuf, m, n);
+		st->nbuf += n;
+		m += n;
+		len -= n;
+		if (st->nbuf < 16)
+			return;
+		poly_blocks(st, st->buf, 16, 1ULL << 40);
+		st->nbuf = 0;
+	}
+	n = len & ~(size_t)15;
+	poly_blocks(st, m, n, 1ULL << 40);
+	memcpy(st->buf, m + n, len - n);
+	st->nbuf = len - n;
+}
+
+/* The AEAD's zero padding to a multiple of 16. */
+static void
+poly_pad(struct poly1305 *st)
+{
+	static const uint8_t zero[16];
+
+	if (st->nbuf > 0)
+		poly_update(st, zero, 16 - st->nbuf);
+}
+
+static void
+poly_finish(struct poly1305 *st, uint8_t *tag)
+{
+	uint64_t h0, h1, h2, g0, g1, g2, c, mask;
+
+	if (st->nbuf > 0) {
+		st->buf[st->nbuf] = 1;
+		memset(st->buf + st->nbuf + 1, 0, 15 - st->nbuf);
+		poly_blocks(st, st->buf, 16, 0);
+	}
+	h0 = st->h[0];
+	h1 = st->h[1];
+	h2 = st->h[2];
+	/* Carry fully. */
+	c = h1 >> 44; h1 &= M44;
+	h2 += c; c = h2 >> 42; h2 &= M42;
+	h0 += c * 5; c = h0 >> 44; h0 &= M44;
+	h1 += c; c = h1 >> 44; h1 &= M44;
+	h2 += c; c = h2 >> 42; h2 &= M42;
+	h0 += c * 5; c = h0 >> 44; h0 &= M44;
+	h1 += c;
+	/* g = h - p = h + 5 - 2^130; keep h if that went negative. */
+	g0 = h0 + 5; c = g0 >> 44; g0 &= M44;
+	g1 = h1 + c; c = g1 >> 44; g1 &= M44;
+	g2 = h2 + c - (1ULL << 42);
+	mask = (g2 >> 63) - 1;		/* all ones: h >= p, take g */
+	h0 = (h0 & ~mask) | (g0 & mask);
+	h1 = (h1 & ~mask) | (g1 & mask);
+	h2 = (h2 & ~mask) | (g2 & mask);
+	/* + s, mod 2^128. */
+	h0 += st->pad[0] & M44; c = h0 >> 44; h0 &= M44;
+	h1 += ((st->pad[0] >> 44 | st->pad[1] << 20) & M44) + c;
+	c = h1 >> 44; h1 &= M44;
+	h2 += (st->pad[1] >> 24 & M42) + c; h2 &= M42;
+	putle64(tag, h0 | h1 << 44);
+	putle64(tag + 8, h1 >> 20 | h2 << 24);
+	explicit_bzero(st, sizeof(*st));
+}
+
+/* RFC 8439 2.5: the tag of m under a one-time key. */
+void
+poly1305(uint8_t *tag, const uint8_t *m, size_t len, const uint8_t *key)
+{
+	struct poly1305 st;
+
+	poly_init(&st, key);
+	poly_update(&st, m, len);
+	poly_finish(&st, tag);
+}
+
+/* RFC 8439 2.6: the one-time key of (key, nonce). */
+void
+poly1305_keygen(uint8_t *otk, const uint8_t *key, const uint8_t *nonce)
+{
+	uint8_t b[64];
+
+	chacha20_block(b, key, 0, nonce);
+	memcpy(otk, b, 32);
+	explicit_bzero(b, sizeof(b));
+}
+
+/* RFC 8439 2.8: the tag over aad and the ciphertext c. */
+static void
+aead_tag(uint8_t *tag, const uint8_t *otk, const uint8_t *aad, size_t alen,
+    const uint8_t *c, size_t clen)
+{
+	struct poly1305 st;
+	uint8_t lens[16];
+
+	poly_init(&st, otk);
+	poly_update(&st, aad, alen);
+	poly_pad(&st);
+	poly_update(&st, c, clen);
+	poly_pad(&st);
+	putle64(lens, alen);
+	putle64(lens + 8, clen);
+	poly_update(&st, lens, 16);
+	poly_finish(&st, tag);
+}
+
+/* Compare n bytes in a time that does not depend on them: 1 if equal. */
+int
+aead_equal(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	volatile uint8_t d = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		d |= a[i] ^ b[i];
+	return d == 0;
+}
+
+/*
+ * RFC 8439 2.8: encrypt m (len bytes) into c (may be m) and make the tag
+ * over aad and c.
+ */
+void
+aead_seal(uint8_t *c, uint8_t *tag, const uint8_t *m, size_t len,
+    const uint8_t *aad, size_t alen, const uint8_t *key, const uint8_t *nonce)
+{
+	uint8_t otk[32];
+
+	poly1305_keygen(otk, key, nonce);
+	chacha20_xor(c, m, len, key, 1, nonce);
+	aead_tag(tag, otk, aad, alen, c, len);
+	explicit_bzero(otk, sizeof(otk));
+}
+
+/*
+ * RFC 8439 2.8: check the tag of c (len bytes) and aad, and only if it
+ * is right decrypt c into m (may be c).  Returns 0, or -1 with m
+ * untouched.
+ */
+int
+aead_open(uint8_t *m, const uint8_t *c, size_t len, const uint8_t *tag,
+    const uint8_t *aad, size_t alen, const uint8_t *key, const uint8_t *nonce)
+{
+	uint8_t otk[32], want[AEAD_TAG];
+	int ok;
+
+	poly1305_keygen(otk, key, nonce);
+	aead_tag(want, otk, aad, alen, c, len);
+	ok = aead_equal(want, tag, AEAD_TAG);
+	explicit_bzero(otk, sizeof(otk));
+	explicit_bzero(want, sizeof(want));
+	if (!ok)
+		return -1;
+	chacha20_xor(m, c, len, key, 1, nonce);
+	return 0;
+}
