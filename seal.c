@@ -15,7 +15,11 @@
  *   K_c   = HChaCha20(K_run, salt_c)       a client's packets; salt_c's
  *                                          first bit is 1, so never 0^16
  * Nonces: 4 zero bytes and the sender's 64-bit packet counter, which
- * starts at 0 under each new key and only grows.
+ * starts at 0 under each new key and only grows.  A client takes a run's
+ * packets other than its pings only once the run has proved to be this
+ * one's: a packet to it alone that carries its own fresh salt (the
+ * server's R1_INIT, first) has opened.  So nothing of an earlier run
+ * with the same key, replayed, gets further than the role's waiting.
  *
  * Copyright (C) 2026 the netpipe authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -52,6 +56,7 @@ struct replay {
 /* Client: a server it heard a ping of, and the keys of its run. */
 struct sess {
 	int		 used;
+	int		 fresh;		/* a packet with our salt opened */
 	uint32_t	 session;
 	uint64_t	 used_at;	/* its last packet that opened */
 	uint8_t		 salt[SEAL_SALT];
@@ -63,6 +68,8 @@ struct sess {
 /* Server: a client that sent a packet that opened. */
 struct peerkey {
 	int		 used;
+	struct sockaddr_in addr;	/* where its last one came from */
+	uint64_t	 heard;		/* and when */
 	uint8_t		 salt[SEAL_SALT];
 	uint8_t		 key[AEAD_KEY];	/* K_c */
 	struct replay	 rp;
@@ -88,7 +95,10 @@ struct seal {
 static void	 nonce_of(uint8_t *, const uint8_t *);
 static int	 replay_check(struct replay *, uint64_t);
 static uint8_t	*room(struct seal *, size_t);
-static size_t	 seal_one(struct seal *, uint8_t *, const uint8_t *, size_t);
+static const uint8_t *salt_for(const struct seal *, const uint8_t *,
+		    const struct sockaddr_in *);
+static size_t	 seal_one(struct seal *, uint8_t *, const uint8_t *, size_t,
+		    const struct sockaddr_in *);
 static void	 sl_send(void *, const void *, size_t,
 		    const struct sockaddr_in *);
 static void	 sl_sendsegs(void *, const struct sockaddr_in *,
@@ -104,7 +114,8 @@ static struct peerkey *peer_slot(const struct seal *, const uint8_t *);
 static struct peerkey *peer_add(struct seal *, const uint8_t *,
 		    const uint8_t *);
 static int	 open_client(struct seal *, uint8_t *, size_t, uint64_t);
-static int	 open_server(struct seal *, uint8_t *, size_t);
+static int	 open_server(struct seal *, uint8_t *, size_t,
+		    const struct sockaddr_in *, uint64_t);
 static int	 hexval(int);
 
 /* The AEAD's nonce: 4 zero bytes and the counter as on the wire. */
@@ -155,14 +166,40 @@ room(struct seal *sl, size_t n)
 }
 
 /*
- * Seal the plaintext packet p (n >= 5 bytes: cmd, session, the rest)
- * into out; returns its length, 0 if it cannot be sealed (a client with
- * no key for the session: it has heard no ping of that server).
+ * The salt a packet p to `to` carries, or NULL: a client's own; the
+ * server's in its ping; the client's in a server's packet to a client
+ * whose packets opened (the latest heard from that address).
+ */
+static const uint8_t *
+salt_for(const struct seal *sl, const uint8_t *p,
+    const struct sockaddr_in *to)
+{
+	const struct peerkey *pk, *best = NULL;
+	size_t i;
+
+	if (!sl->server || p[0] == R1_PING)
+		return sl->salt;
+	if (sameaddr(to, &sl->np->net.dst))
+		return NULL;
+	for (i = 0; i < sl->maxpeers; i++) {
+		pk = &sl->peers[i];
+		if (pk->used && sameaddr(&pk->addr, to) &&
+		    (best == NULL || pk->heard > best->heard))
+			best = pk;
+	}
+	return best != NULL ? best->salt : NULL;
+}
+
+/*
+ * Seal the plaintext packet p (n >= 5 bytes: cmd, session, the rest) to
+ * `to` into out; returns its length, 0 if it cannot be sealed (a client
+ * with no key for the session: it has heard no ping of that server).
  */
 static size_t
-seal_one(struct seal *sl, uint8_t *out, const uint8_t *p, size_t n)
+seal_one(struct seal *sl, uint8_t *out, const uint8_t *p, size_t n,
+    const struct sockaddr_in *to)
 {
-	const uint8_t *key;
+	const uint8_t *key, *salt;
 	struct sess *s;
 	uint8_t nonce[AEAD_NONCE];
 	size_t h = SEAL_HDR;
@@ -180,8 +217,9 @@ seal_one(struct seal *sl, uint8_t *out, const uint8_t *p, size_t n)
 	out[0] = p[0] | SEAL_FLAG;
 	memcpy(out + 1, p + 1, 4);
 	put64(out + 5, sl->ctr++);
-	if (!sl->server || p[0] == R1_PING) {
-		memcpy(out + h, sl->salt, SEAL_SALT);
+	if ((salt = salt_for(sl, p, to)) != NULL) {
+		out[0] |= SEAL_SALTED;
+		memcpy(out + h, salt, SEAL_SALT);
 		h += SEAL_SALT;
 	}
 	nonce_of(nonce, out + 5);
@@ -195,7 +233,7 @@ sl_send(void *ctx, const void *p, size_t n, const struct sockaddr_in *to)
 	struct seal *sl = ctx;
 	uint8_t *out = room(sl, n + SEAL_MAX_OVER);
 
-	if ((n = seal_one(sl, out, p, n)) > 0)
+	if ((n = seal_one(sl, out, p, n, to)) > 0)
 		sl->inner->send(sl->inner->ctx, out, n, to);
 }
 
@@ -211,7 +249,7 @@ sl_sendsegs(void *ctx, const struct sockaddr_in *to, const uint8_t *p,
 	out = room(sl, len + (len / seg + 1) * SEAL_MAX_OVER);
 	for (off = 0; off < len; off += k) {
 		k = len - off < seg ? len - off : seg;
-		if ((m = seal_one(sl, out + n, p + off, k)) == 0)
+		if ((m = seal_one(sl, out + n, p + off, k, to)) == 0)
 			return;
 		over = m - k;
 		n += m;
@@ -305,49 +343,57 @@ sess_add(struct seal *sl, uint32_t session, const uint8_t *salt)
  * A client datagram that opened: in place, p's plaintext packet begins
  * at p + h - 5.  Returns h, or -1 (counted as forged).  A sealed ping
  * carries its run's salt, so its keys can be made for it (and kept when
- * it opens); every other packet must be of a server whose ping opened.
+ * it opens); every other packet must be of a server whose ping opened,
+ * and either carry our own salt (it is then fresh: of a run that heard
+ * us) or come when the run has proved fresh.
  */
 static int
 open_client(struct seal *sl, uint8_t *p, size_t n, uint64_t now)
 {
 	static const uint8_t zero[SEAL_SALT];
 	struct np *np = sl->np;
-	struct sess *s, tmp;
-	uint8_t run[AEAD_KEY], nonce[AEAD_NONCE];
+	struct sess *s;
+	uint8_t run[AEAD_KEY], key[AEAD_KEY], nonce[AEAD_NONCE];
+	const uint8_t *salt = p + SEAL_HDR;
 	size_t h = SEAL_HDR;
-	uint32_t session;
-	int ping;
+	int ping, r;
 
-	ping = n > 0 && p[0] == (R1_PING | SEAL_FLAG);
-	if (ping)
-		h += SEAL_SALT;
 	if (n < h + 4 + AEAD_TAG || !(p[0] & SEAL_FLAG))
 		return -1;
-	session = get32(p + 1);
+	ping = (p[0] & ~(SEAL_FLAG | SEAL_SALTED)) == R1_PING;
+	if (p[0] & SEAL_SALTED)
+		h += SEAL_SALT;
+	if (n < h + 4 + AEAD_TAG || (ping && h == SEAL_HDR) ||
+	    (!ping && h > SEAL_HDR && memcmp(salt, sl->salt, SEAL_SALT) != 0))
+		return -1;
 	nonce_of(nonce, p + 5);
-	s = sess_find(sl, session);
-	if (ping && (s == NULL || memcmp(s->salt, p + SEAL_HDR,
-	    SEAL_SALT) != 0)) {
+	s = sess_find(sl, get32(p + 1));
+	if (ping && s != NULL && s->fresh &&
+	    memcmp(s->salt, salt, SEAL_SALT) != 0)
+		return -1;	/* our run's session id, of another run */
+	if (ping && (s == NULL || memcmp(s->salt, salt, SEAL_SALT) != 0)) {
 		/* A run not heard yet: its keys, kept only if it opens. */
-		memset(&tmp, 0, sizeof(tmp));
-		hchacha20(run, sl->master, p + SEAL_HDR);
-		hchacha20(tmp.key, run, zero);
+		hchacha20(run, sl->master, salt);
+		hchacha20(key, run, zero);
+		r = aead_open(p + h, p + h, n - h - AEAD_TAG, p + n - AEAD_TAG,
+		    p, h, key, nonce);
 		explicit_bzero(run, sizeof(run));
-		if (aead_open(p + h, p + h, n - h - AEAD_TAG, p + n - AEAD_TAG,
-		    p, h, tmp.key, nonce) == -1) {
-			explicit_bzero(&tmp, sizeof(tmp));
+		explicit_bzero(key, sizeof(key));
+		if (r == -1) {
 			if (np->wrongkey_at == 0)
 				np->wrongkey_at = now;
 			return -1;
 		}
-		explicit_bzero(&tmp, sizeof(tmp));
-		s = sess_add(sl, session, p + SEAL_HDR);
-	} else if (s == NULL || aead_open(p + h, p + h, n - h - AEAD_TAG,
-	    p + n - AEAD_TAG, p, h, s->key, nonce) == -1)
+		s = sess_add(sl, get32(p + 1), salt);
+	} else if (s == NULL || (!ping && h == SEAL_HDR && !s->fresh) ||
+	    aead_open(p + h, p + h, n - h - AEAD_TAG, p + n - AEAD_TAG, p, h,
+	    s->key, nonce) == -1)
 		return -1;
 	if (replay_check(&s->rp, get64(p + 5)) == -1)
 		return -1;
 	s->used_at = now;
+	if (!ping && h > SEAL_HDR)
+		s->fresh = 1;
 	if (ping)
 		np->wrongkey_at = 0;	/* a server of our key is there */
 	return (int)h;
@@ -394,7 +440,8 @@ peer_add(struct seal *sl, const uint8_t *salt, const uint8_t *key)
 
 /* A datagram at the server: as open_client, under the sender's K_c. */
 static int
-open_server(struct seal *sl, uint8_t *p, size_t n)
+open_server(struct seal *sl, uint8_t *p, size_t n,
+    const struct sockaddr_in *from, uint64_t now)
 {
 	const size_t h = SEAL_HDR + SEAL_SALT;
 	const uint8_t *salt = p + SEAL_HDR;
@@ -402,7 +449,8 @@ open_server(struct seal *sl, uint8_t *p, size_t n)
 	uint8_t key[AEAD_KEY], nonce[AEAD_NONCE];
 	int r;
 
-	if (n < h + 4 + AEAD_TAG || !(p[0] & SEAL_FLAG) || !(salt[0] & 0x80))
+	if (n < h + 4 + AEAD_TAG || (p[0] & (SEAL_FLAG | SEAL_SALTED)) !=
+	    (SEAL_FLAG | SEAL_SALTED) || !(salt[0] & 0x80))
 		return -1;
 	nonce_of(nonce, p + 5);
 	if (sl->peers != NULL && (pk = peer_slot(sl, salt))->used)
@@ -416,6 +464,8 @@ open_server(struct seal *sl, uint8_t *p, size_t n)
 	explicit_bzero(key, sizeof(key));
 	if (r == -1 || replay_check(&pk->rp, get64(p + 5)) == -1)
 		return -1;
+	pk->addr = *from;
+	pk->heard = now;
 	return (int)h;
 }
 
@@ -425,20 +475,21 @@ open_server(struct seal *sl, uint8_t *p, size_t n)
  * sealed packet of ours that opens, or a replay (np->forged counts it).
  */
 ssize_t
-seal_open(struct seal *sl, uint8_t *p, size_t n, uint64_t now,
-    uint8_t **out)
+seal_open(struct seal *sl, uint8_t *p, size_t n,
+    const struct sockaddr_in *from, uint64_t now, uint8_t **out)
 {
 	uint8_t *q;
 	int h;
 
-	h = sl->server ? open_server(sl, p, n) : open_client(sl, p, n, now);
+	h = sl->server ? open_server(sl, p, n, from, now) :
+	    open_client(sl, p, n, now);
 	if (h == -1) {
 		sl->np->forged++;
 		return -1;
 	}
 	q = p + h - 5;
 	memmove(q, p, 5);
-	q[0] &= ~SEAL_FLAG;
+	q[0] &= ~(SEAL_FLAG | SEAL_SALTED);
 	*out = q;
 	return (ssize_t)(n - (size_t)h + 5 - AEAD_TAG);
 }
@@ -451,7 +502,7 @@ seal_packet(struct seal *sl, const struct role *r, struct np *np,
 	uint8_t *q;
 	ssize_t m;
 
-	if ((m = seal_open(sl, p, n, now, &q)) >= 0)
+	if ((m = seal_open(sl, p, n, from, now, &q)) >= 0)
 		r->packet(np, q, (size_t)m, from, now);
 }
 

@@ -22,12 +22,15 @@
  * after its session id (its fields and its CRC) are encrypted; what is
  * in clear is authenticated as the AEAD's associated data:
  *
- *   server   0:cmd|0x80 1:session 5:counter(8) [13:salt(16), R1_PING]
- *            then the ciphertext and the tag(16)
- *   client   0:cmd|0x80 1:session 5:counter(8) 13:salt(16)
- *            29:ciphertext, tag(16)
+ *   0:cmd|0x80 1:session 5:counter(8)                      to the group
+ *   0:cmd|0xC0 1:session 5:counter(8) 13:salt(16)          salted
+ *   then the ciphertext (as long as the packet less 5 bytes), tag(16)
+ *
+ * The salt is the server's own in its R1_PING, the client's in every
+ * packet of a client and in every packet the server sends to one client.
  */
 #define SEAL_FLAG	0x80		/* on the command byte: sealed */
+#define SEAL_SALTED	0x40		/* and a salt follows the counter */
 #define SEAL_SALT	16
 #define SEAL_HDR	13		/* cmd, session, counter */
 #define SEAL_OVER	(SEAL_HDR - 5 + AEAD_TAG)	/* 24: data packet */
@@ -60,8 +63,8 @@ struct seal	*seal_new(const uint8_t *, int, const struct io *,
 const struct io	*seal_io(struct seal *);
 void		 seal_packet(struct seal *, const struct role *, struct np *,
 		    uint8_t *, size_t, const struct sockaddr_in *, uint64_t);
-ssize_t		 seal_open(struct seal *, uint8_t *, size_t, uint64_t,
-		    uint8_t **);
+ssize_t		 seal_open(struct seal *, uint8_t *, size_t,
+		    const struct sockaddr_in *, uint64_t, uint8_t **);
 void		 seal_free(struct seal *);
 
 #endif /* SEAL_H */
