@@ -322,10 +322,11 @@ sess_add(struct seal *sl, uint32_t session, const uint8_t *salt)
 	int i;
 
 	if ((s = sess_find(sl, session)) == NULL) {
-		s = &sl->sess[0];
+		/* Never the run we are in: pings of others can't push it out. */
+		s = sl->sess[0].fresh ? &sl->sess[1] : &sl->sess[0];
 		for (i = 1; i < NSESS; i++)
-			if (!sl->sess[i].used ||
-			    (s->used && sl->sess[i].used_at < s->used_at))
+			if (!sl->sess[i].fresh && (!sl->sess[i].used ||
+			    (s->used && sl->sess[i].used_at < s->used_at)))
 				s = &sl->sess[i];
 	}
 	explicit_bzero(s, sizeof(*s));
