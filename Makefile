@@ -24,7 +24,8 @@ TESTBIN	= tests/shim.so tests/junk tests/gen tests/codec tests/rate \
 FUZZCC	= clang
 FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all
-FUZZSRC	= tests/fuzz/fuzz.c tests/fuzz/fakenet.c $(CORESRC) report.c
+FUZZSRC	= tests/fuzz/fuzz.c tests/fuzz/fakenet.c tests/fuzz/fakeseal.c \
+	$(CORESRC) report.c
 FUZZ_SECONDS = 1800
 FUZZ_SMOKE_SECONDS = 50
 FUZZOPTS = -use_value_profile=1 -max_len=4096 \
@@ -115,7 +116,7 @@ check-asan:
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
 	$(MAKE) clean
 
-tests/fuzz/fuzz: $(FUZZSRC) tests/fuzz/fuzz.h netpipe.h
+tests/fuzz/fuzz: $(FUZZSRC) tests/fuzz/fuzz.h netpipe.h seal.h
 	$(FUZZCC) $(FUZZFLAGS) -Wall -Wextra -D_GNU_SOURCE -o $@ $(FUZZSRC) \
 		$(LDLIBS)
 
@@ -142,7 +143,7 @@ fuzz-smoke: tests/fuzz/fuzz
 
 # The seeds written anew by tests/fuzz/mkcorpus (they are kept in git).
 fuzz-corpus: tests/fuzz/mkcorpus
-	rm -f tests/fuzz/corpus/r[01]-*
+	rm -f tests/fuzz/corpus/r[01]-* tests/fuzz/corpus/k1-*
 	mkdir -p tests/fuzz/corpus
 	tests/fuzz/mkcorpus tests/fuzz/corpus
 
