@@ -42,6 +42,7 @@ struct seal;
 
 /* aead.c */
 void		 chacha_quarter(uint32_t *, uint32_t *, uint32_t *, uint32_t *);
+const char	*chacha_impl(void);
 void		 chacha20_block(uint8_t *, const uint8_t *, uint32_t,
 		    const uint8_t *);
 void		 chacha20_xor(uint8_t *, const uint8_t *, size_t,
