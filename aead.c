@@ -209,7 +209,8 @@ chacha_x4(uint8_t *out, const uint8_t *in, const uint32_t *s)
 static AVX2 void
 chacha_x8(uint8_t *out, const uint8_t *in, const uint32_t *s)
 {
-	v8u x[16], o[16];
+	v8u x[16], o[16], t0, t1, t2, t3, u[4];
+	v4u lo, hi, m;
 	int i, b;
 
 	for (i = 0; i < 16; i++)
@@ -228,12 +229,41 @@ chacha_x8(uint8_t *out, const uint8_t *in, const uint32_t *s)
 	}
 	for (i = 0; i < 16; i++)
 		x[i] += o[i];
-	for (b = 0; b < 8; b++)
-		for (i = 0; i < 16; i++)
-			putle32(out + 64 * b + 4 * i,
-			    le32(in + 64 * b + 4 * i) ^ x[i][b]);
+	/*
+	 * Words i..i+3 of block b are lane b of x[i]..x[i+3]: a 4 x 4
+	 * transpose in each 128-bit half gives them side by side, blocks
+	 * b and b + 4 in one vector (x86-64 is little-endian: a lane's
+	 * bytes are the key stream's).
+	 */
+	for (i = 0; i < 16; i += 4) {
+		t0 = __builtin_shufflevector(x[i], x[i + 1],
+		    0, 8, 1, 9, 4, 12, 5, 13);
+		t1 = __builtin_shufflevector(x[i], x[i + 1],
+		    2, 10, 3, 11, 6, 14, 7, 15);
+		t2 = __builtin_shufflevector(x[i + 2], x[i + 3],
+		    0, 8, 1, 9, 4, 12, 5, 13);
+		t3 = __builtin_shufflevector(x[i + 2], x[i + 3],
+		    2, 10, 3, 11, 6, 14, 7, 15);
+		u[0] = __builtin_shufflevector(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13);
+		u[1] = __builtin_shufflevector(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);
+		u[2] = __builtin_shufflevector(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13);
+		u[3] = __builtin_shufflevector(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);
+		for (b = 0; b < 4; b++) {
+			lo = __builtin_shufflevector(u[b], u[b], 0, 1, 2, 3);
+			hi = __builtin_shufflevector(u[b], u[b], 4, 5, 6, 7);
+			memcpy(&m, in + 64 * b + 4 * i, 16);
+			m ^= lo;
+			memcpy(out + 64 * b + 4 * i, &m, 16);
+			memcpy(&m, in + 64 * (b + 4) + 4 * i, 16);
+			m ^= hi;
+			memcpy(out + 64 * (b + 4) + 4 * i, &m, 16);
+		}
+	}
 	explicit_bzero(x, sizeof(x));
 	explicit_bzero(o, sizeof(o));
+	explicit_bzero(u, sizeof(u));
+	t0 = t1 = t2 = t3 = (v8u){ 0 };
+	lo = hi = m = (v4u){ 0 };
 }
 #endif
 
@@ -291,20 +321,42 @@ chacha20_xor(uint8_t *out, const uint8_t *in, size_t len,
     const uint8_t *key, uint32_t ctr, const uint8_t *nonce)
 {
 	uint32_t s[16], x[16];
-	uint8_t ks[64];
-	size_t i, n;
+	uint8_t ks[512];
+	uint64_t a, b;
+	size_t i, n, span = 256;
 
 	chacha_init(s, key, ctr, nonce);
 #ifdef AVX2
-	if (len >= 512 && wide())
+	if (wide()) {
+		span = 512;
 		for (; len >= 512; in += 512, out += 512, len -= 512) {
 			chacha_x8(out, in, s);
 			s[12] += 8;
 		}
+	}
 #endif
 	for (; len >= 256; in += 256, out += 256, len -= 256) {
 		chacha_x4(out, in, s);
 		s[12] += 4;
+	}
+	/* A tail of more than a block: its key stream at once. */
+	if (len > 64) {
+		memset(ks, 0, span);
+#ifdef AVX2
+		if (span == 512)
+			chacha_x8(ks, ks, s);
+		else
+#endif
+			chacha_x4(ks, ks, s);
+		for (i = 0; i + 8 <= len; i += 8) {
+			memcpy(&a, in + i, 8);
+			memcpy(&b, ks + i, 8);
+			a ^= b;
+			memcpy(out + i, &a, 8);
+		}
+		for (; i < len; i++)
+			out[i] = in[i] ^ ks[i];
+		len = 0;
 	}
 	while (len > 0) {
 		memcpy(x, s, sizeof(x));
@@ -328,6 +380,7 @@ chacha20_xor(uint8_t *out, const uint8_t *in, size_t len,
 	explicit_bzero(s, sizeof(s));
 	explicit_bzero(x, sizeof(x));
 	explicit_bzero(ks, sizeof(ks));
+	a = b = 0;
 }
 
 /* draft-irtf-cfrg-xchacha 2.2: a 256-bit key from key and 16 bytes. */

@@ -10,9 +10,13 @@
 # measured side by side in one run: on a shared machine only the ratios
 # mean much.
 #
-#   bench/bench.sh [-q] [-r runs] [-S [-L dir]]
+#   bench/bench.sh [-q] [-r runs] [-S [-L dir] | -K]
 #
 #   -q       a short run (64 MiB, no 5 GiB case)
+#   -K       instead of the cases below, netpipe with and without a
+#            shared key (-k): 1 Gbit/s server port with 4 clients and
+#            with 1 (each host's own load, without four clients' share
+#            of this machine's cores), and 1 client unshaped
 #   -S       instead of the cases below, the simulator beside the LAN:
 #            1, 4 and 16 clients behind 100 Mbit/s switch ports, the
 #            server's port 1 Gbit/s, 0% and 1% loss at each client;
@@ -44,13 +48,15 @@ QUICK=0
 SIMCMP=0
 RUNS=
 KEEP=
-while getopts qr:SL: o; do
+KEYCMP=0
+while getopts qr:SL:K o; do
 	case $o in
+	K) KEYCMP=1 ;;
 	q) QUICK=1 SIZE=$((64 * 1024 * 1024)) SIZE0=$((8 * 1024 * 1024)) ;;
 	r) RUNS=$OPTARG ;;
 	S) SIMCMP=1 ;;
 	L) KEEP=$OPTARG ;;
-	*) echo "usage: bench/bench.sh [-q] [-r runs] [-S [-L dir]]" >&2
+	*) echo "usage: bench/bench.sh [-q] [-r runs] [-S [-L dir] | -K]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -157,6 +163,7 @@ run() {
 	for i in $(seq 1 "$n"); do
 		case $tool in
 		netpipe)  set -- "$NP" -c ;;
+		netpipek) set -- "$NP" -c -k "$W/key" ;;
 		netpipe0) set -- "$NP" -c -q -0 ;;
 		udpcast)  set -- udp-receiver --interface np0 --nokbd \
 		    --nosync -f /dev/stdout ;;
@@ -169,6 +176,7 @@ run() {
 	sleep 1
 	case $tool in
 	netpipe)  set -- ${KEEP:+"$W/stamp"} "$NP" -s -v -i np0 -n "$n" ;;
+	netpipek) set -- "$NP" -s -v -i np0 -n "$n" -k "$W/key" ;;
 	netpipe0) set -- "$NP" -s -0 -i np0 -n "$n" ;;
 	udpcast)  set -- udp-sender --interface np0 --nokbd \
 	    --min-receivers "$n" $UDPCAST_OPTS -f "$in" ;;
@@ -327,6 +335,24 @@ head -c "$SIZE" /dev/urandom >"$W/data"
 head -c "$SIZE0" "$W/data" >"$W/data0"
 lan 8
 : >"$W/table"
+
+if [ $KEYCMP = 1 ]; then
+	"$NP" --genkey "$W/key" || die "netpipe --genkey"
+	SHAPED=1; shape on; loss 0
+	runm netpipe 4 "$W/data" "1G, 4 clients"
+	runm netpipek 4 "$W/data" "1G, 4 clients"
+	runm netpipe 1 "$W/data" "1G, 1 client"
+	runm netpipek 1 "$W/data" "1G, 1 client"
+	shape off
+	SHAPED=0
+	runm netpipe 1 "$W/data" "unshaped, 1 client"
+	runm netpipek 1 "$W/data" "unshaped, 1 client"
+	printf '%-22s %-9s %2s %8s %9s %6s %7s %7s %6s %6s %6s %s\n' \
+	    case tool n seconds "MB/s" "%link" "srvCPU" "cliCPU" "srvMB" \
+	    "cliMB" "rtx%" check
+	cat "$W/table"
+	exit 0
+fi
 
 # udpcast's best settings on this LAN, found by trying its rate and
 # duplex options: a rate just under the link when shaped, else none.
