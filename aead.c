@@ -23,8 +23,12 @@
  * tests both).  Poly1305 and the rest are plain C.
  *
  * Poly1305: h = (h + block + 2^128) * r mod 2^130 - 5 over 16-byte
- * blocks, with 64-bit limbs (44 + 44 + 42 bits) and 128-bit products
- * (gcc's unsigned __int128 on 64-bit targets), then h + s mod 2^128.
+ * blocks, then h + s mod 2^128.  h is three 64-bit words (h0 + h1 2^64
+ * + h2 2^128, h2 a few bits), r two, with 128-bit products (gcc's and
+ * clang's unsigned __int128 on 64-bit targets): as r1 is a multiple of 4
+ * (the clamp), r1 2^128 = (r1 / 4) 2^130 = 5 r1 / 4 (mod p) = s1, so h r
+ * takes four full products and two small ones, and h is folded back
+ * below 2^130 (bits 130 up times 5) after each block.
  * Nothing branches or indexes on a secret: the final reduction selects
  * with masks, and the tag is compared by aead_equal, which looks at
  * every byte whatever they hold.
@@ -60,10 +64,14 @@ typedef uint32_t v8u __attribute__((vector_size(32)));
 #endif
 
 struct poly1305 {
-	uint64_t	 r[3], h[3], pad[2];
+	uint64_t	 r0, r1, s1;	/* r, and s1 = 5 r1 / 4 */
+	uint64_t	 h0, h1, h2;
+	uint64_t	 pad[2];	/* s */
 	uint8_t		 buf[16];
 	size_t		 nbuf;
 };
+
+typedef unsigned __int128 u128;
 
 static uint32_t	 le32(const uint8_t *);
 static void	 putle32(uint8_t *, uint32_t);
@@ -95,8 +103,6 @@ static void	 aead_tag(uint8_t *, const uint8_t *, const uint8_t *, size_t,
 	c += d; b ^= c; b = ROTL(b, 7);					\
 } while (0)
 
-#define M44		0xfffffffffffULL
-#define M42		0x3ffffffffffULL
 
 static uint32_t
 le32(const uint8_t *p)
@@ -403,58 +409,49 @@ hchacha20(uint8_t *out, const uint8_t *key, const uint8_t *in)
 static void
 poly_init(struct poly1305 *st, const uint8_t *key)
 {
-	uint64_t t0 = le64(key), t1 = le64(key + 8);
-
-	st->r[0] = t0 & 0xffc0fffffffULL;
-	st->r[1] = (t0 >> 44 | t1 << 20) & 0xfffffc0ffffULL;
-	st->r[2] = t1 >> 24 & 0x00ffffffc0fULL;
-	st->h[0] = st->h[1] = st->h[2] = 0;
+	st->r0 = le64(key) & 0x0ffffffc0fffffffULL;
+	st->r1 = le64(key + 8) & 0x0ffffffc0ffffffcULL;
+	st->s1 = st->r1 + (st->r1 >> 2);
+	st->h0 = st->h1 = st->h2 = 0;
 	st->pad[0] = le64(key + 16);
 	st->pad[1] = le64(key + 24);
 	st->nbuf = 0;
 }
 
-/* Whole 16-byte blocks; hibit is 2^128 in the top limb, or 0 (the last,
-   already padded with its 1). */
+/*
+ * Whole 16-byte blocks; hibit is 1 (2^128 added to each), or 0 for the
+ * last, already padded with its 1.  h2 stays at most 4 between blocks.
+ */
 static void
 poly_blocks(struct poly1305 *st, const uint8_t *m, size_t len,
     uint64_t hibit)
 {
-	const uint64_t r0 = st->r[0], r1 = st->r[1], r2 = st->r[2];
-	const uint64_t s1 = r1 * (5 << 2), s2 = r2 * (5 << 2);
-	uint64_t h0 = st->h[0], h1 = st->h[1], h2 = st->h[2], c, t0, t1;
-	unsigned __int128 d0, d1, d2;
+	const uint64_t r0 = st->r0, r1 = st->r1, s1 = st->s1;
+	uint64_t h0 = st->h0, h1 = st->h1, h2 = st->h2, d2;
+	u128 t, d0, d1;
 
-	while (len >= 16) {
-		t0 = le64(m);
-		t1 = le64(m + 8);
-		h0 += t0 & M44;
-		h1 += (t0 >> 44 | t1 << 20) & M44;
-		h2 += (t1 >> 24 & M42) | hibit;
-		d0 = (unsigned __int128)h0 * r0 + (unsigned __int128)h1 * s2 +
-		    (unsigned __int128)h2 * s1;
-		d1 = (unsigned __int128)h0 * r1 + (unsigned __int128)h1 * r0 +
-		    (unsigned __int128)h2 * s2;
-		d2 = (unsigned __int128)h0 * r2 + (unsigned __int128)h1 * r1 +
-		    (unsigned __int128)h2 * r0;
-		c = (uint64_t)(d0 >> 44);
-		h0 = (uint64_t)d0 & M44;
-		d1 += c;
-		c = (uint64_t)(d1 >> 44);
-		h1 = (uint64_t)d1 & M44;
-		d2 += c;
-		c = (uint64_t)(d2 >> 42);
-		h2 = (uint64_t)d2 & M42;
-		h0 += c * 5;
-		c = h0 >> 44;
-		h0 &= M44;
-		h1 += c;
-		m += 16;
-		len -= 16;
+	for (; len >= 16; m += 16, len -= 16) {
+		t = (u128)h0 + le64(m);
+		h0 = (uint64_t)t;
+		t = (u128)h1 + le64(m + 8) + (uint64_t)(t >> 64);
+		h1 = (uint64_t)t;
+		h2 += (uint64_t)(t >> 64) + hibit;
+		d0 = (u128)h0 * r0 + (u128)h1 * s1;
+		d1 = (u128)h0 * r1 + (u128)h1 * r0 + (u128)h2 * s1 +
+		    (uint64_t)(d0 >> 64);
+		d2 = h2 * r0 + (uint64_t)(d1 >> 64);
+		h0 = (uint64_t)d0;
+		h1 = (uint64_t)d1;
+		/* Bits 130 up, d2 >> 2, are worth 5 each. */
+		t = (u128)h0 + (d2 >> 2) * 5;
+		h0 = (uint64_t)t;
+		t = (u128)h1 + (uint64_t)(t >> 64);
+		h1 = (uint64_t)t;
+		h2 = (d2 & 3) + (uint64_t)(t >> 64);
 	}
-	st->h[0] = h0;
-	st->h[1] = h1;
-	st->h[2] = h2;
+	st->h0 = h0;
+	st->h1 = h1;
+	st->h2 = h2;
 }
 
 static void
@@ -470,11 +467,11 @@ poly_update(struct poly1305 *st, const uint8_t *m, size_t len)
 		len -= n;
 		if (st->nbuf < 16)
 			return;
-		poly_blocks(st, st->buf, 16, 1ULL << 40);
+		poly_blocks(st, st->buf, 16, 1);
 		st->nbuf = 0;
 	}
 	n = len & ~(size_t)15;
-	poly_blocks(st, m, n, 1ULL << 40);
+	poly_blocks(st, m, n, 1);
 	memcpy(st->buf, m + n, len - n);
 	st->nbuf = len - n;
 }
@@ -492,40 +489,35 @@ poly_pad(struct poly1305 *st)
 static void
 poly_finish(struct poly1305 *st, uint8_t *tag)
 {
-	uint64_t h0, h1, h2, g0, g1, g2, c, mask;
+	uint64_t g0, g1, g2, mask;
+	u128 t;
 
 	if (st->nbuf > 0) {
 		st->buf[st->nbuf] = 1;
 		memset(st->buf + st->nbuf + 1, 0, 15 - st->nbuf);
 		poly_blocks(st, st->buf, 16, 0);
 	}
-	h0 = st->h[0];
-	h1 = st->h[1];
-	h2 = st->h[2];
-	/* Carry fully. */
-	c = h1 >> 44; h1 &= M44;
-	h2 += c; c = h2 >> 42; h2 &= M42;
-	h0 += c * 5; c = h0 >> 44; h0 &= M44;
-	h1 += c; c = h1 >> 44; h1 &= M44;
-	h2 += c; c = h2 >> 42; h2 &= M42;
-	h0 += c * 5; c = h0 >> 44; h0 &= M44;
-	h1 += c;
-	/* g = h - p = h + 5 - 2^130; keep h if that went negative. */
-	g0 = h0 + 5; c = g0 >> 44; g0 &= M44;
-	g1 = h1 + c; c = g1 >> 44; g1 &= M44;
-	g2 = h2 + c - (1ULL << 42);
-	mask = (g2 >> 63) - 1;		/* all ones: h >= p, take g */
-	h0 = (h0 & ~mask) | (g0 & mask);
-	h1 = (h1 & ~mask) | (g1 & mask);
-	h2 = (h2 & ~mask) | (g2 & mask);
+	/*
+	 * h < 5 2^128 < 2p: h mod p is h, or h - p = h + 5 - 2^130 if that
+	 * is not negative, chosen with a mask, not a branch.
+	 */
+	t = (u128)st->h0 + 5;
+	g0 = (uint64_t)t;
+	t = (u128)st->h1 + (uint64_t)(t >> 64);
+	g1 = (uint64_t)t;
+	g2 = st->h2 + (uint64_t)(t >> 64);
+	mask = 0 - (g2 >> 2);		/* all ones: h >= p, take g */
+	g0 = (st->h0 & ~mask) | (g0 & mask);
+	g1 = (st->h1 & ~mask) | (g1 & mask);
 	/* + s, mod 2^128. */
-	h0 += st->pad[0] & M44; c = h0 >> 44; h0 &= M44;
-	h1 += ((st->pad[0] >> 44 | st->pad[1] << 20) & M44) + c;
-	c = h1 >> 44; h1 &= M44;
-	h2 += (st->pad[1] >> 24 & M42) + c; h2 &= M42;
-	putle64(tag, h0 | h1 << 44);
-	putle64(tag + 8, h1 >> 20 | h2 << 24);
+	t = (u128)g0 + st->pad[0];
+	g0 = (uint64_t)t;
+	g1 += st->pad[1] + (uint64_t)(t >> 64);
+	putle64(tag, g0);
+	putle64(tag + 8, g1);
 	explicit_bzero(st, sizeof(*st));
+	g0 = g1 = g2 = mask = 0;
+	t = 0;
 }
 
 /* RFC 8439 2.5: the tag of m under a one-time key. */
