@@ -91,8 +91,8 @@ static void	 poly_blocks(struct poly1305 *, const uint8_t *, size_t,
 static void	 poly_update(struct poly1305 *, const uint8_t *, size_t);
 static void	 poly_pad(struct poly1305 *);
 static void	 poly_finish(struct poly1305 *, uint8_t *);
-static void	 aead_tag(uint8_t *, const uint8_t *, const uint8_t *, size_t,
-		    const uint8_t *, size_t);
+static void	 aead_tag(uint8_t *, const uint8_t *, const uint8_t *,
+		    size_t, const uint8_t *, size_t);
 
 /* The quarter round, on 32-bit words or on vectors of them (v4u). */
 #define ROTL(v, n)	((v) << (n) | (v) >> (32 - (n)))
@@ -250,10 +250,14 @@ chacha_x8(uint8_t *out, const uint8_t *in, const uint32_t *s)
 		    0, 8, 1, 9, 4, 12, 5, 13);
 		t3 = __builtin_shufflevector(x[i + 2], x[i + 3],
 		    2, 10, 3, 11, 6, 14, 7, 15);
-		u[0] = __builtin_shufflevector(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13);
-		u[1] = __builtin_shufflevector(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);
-		u[2] = __builtin_shufflevector(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13);
-		u[3] = __builtin_shufflevector(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);
+		u[0] = __builtin_shufflevector(t0, t2,
+		    0, 1, 8, 9, 4, 5, 12, 13);
+		u[1] = __builtin_shufflevector(t0, t2,
+		    2, 3, 10, 11, 6, 7, 14, 15);
+		u[2] = __builtin_shufflevector(t1, t3,
+		    0, 1, 8, 9, 4, 5, 12, 13);
+		u[3] = __builtin_shufflevector(t1, t3,
+		    2, 3, 10, 11, 6, 7, 14, 15);
 		for (b = 0; b < 4; b++) {
 			lo = __builtin_shufflevector(u[b], u[b], 0, 1, 2, 3);
 			hi = __builtin_shufflevector(u[b], u[b], 4, 5, 6, 7);

@@ -324,7 +324,8 @@ parse(struct opts *o, int argc, char **argv)
 		usage(2);
 	}
 	if (o->keyfile != NULL && o->block > MAX_BLOCK1_KEY) {
-		warnx("block size must be from 1 to %d with -k", MAX_BLOCK1_KEY);
+		warnx("block size must be from 1 to %d with -k",
+		    MAX_BLOCK1_KEY);
 		usage(2);
 	}
 	if (o->block == 0 && o->keyfile != NULL)

@@ -598,7 +598,8 @@ seal_readkey(const char *path, uint8_t *key)
 	if (st.st_mode & (S_IRWXG | S_IRWXO))
 		warnx("key file %s: others may read it (chmod 600 %s)", path,
 		    path);
-	while (n < sizeof(buf) && (r = read(fd, buf + n, sizeof(buf) - n)) != 0) {
+	while (n < sizeof(buf) &&
+	    (r = read(fd, buf + n, sizeof(buf) - n)) != 0) {
 		if (r == -1) {
 			if (errno == EINTR)
 				continue;
