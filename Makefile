@@ -14,17 +14,18 @@ SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 # The protocol core (the roles, the wire, what they share) is linked
 # into netpipe, the simulator and the fuzz harness alike; the driver
 # (command line, loop, sockets, what the operator sees) only into netpipe.
-CORESRC	= role.c wire.c rate.c rev0.c rev1.c crc32.c
-CORE	= role.o wire.o rate.o rev0.o rev1.o crc32.o
+CORESRC	= role.c wire.c rate.c rev0.c rev1.c crc32.c aead.c seal.c
+CORE	= role.o wire.o rate.o rev0.o rev1.o crc32.o aead.o seal.o
 OBJ	= netpipe.o loop.o report.o net.o $(CORE)
 TESTBIN	= tests/shim.so tests/junk tests/gen tests/codec tests/rate \
-	tests/fec tests/sim/sim
+	tests/fec tests/sim/sim tests/aead
 
 # The fuzz target (tests/fuzz/README): clang's libFuzzer, ASan and UBSan.
 FUZZCC	= clang
 FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all
-FUZZSRC	= tests/fuzz/fuzz.c tests/fuzz/fakenet.c $(CORESRC) report.c
+FUZZSRC	= tests/fuzz/fuzz.c tests/fuzz/fakenet.c tests/fuzz/fakeseal.c \
+	$(CORESRC) report.c
 FUZZ_SECONDS = 1800
 FUZZ_SMOKE_SECONDS = 50
 FUZZOPTS = -use_value_profile=1 -max_len=4096 \
@@ -45,6 +46,7 @@ netpipe-static: $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $(OBJ) $(LDLIBS)
 
 $(OBJ): netpipe.h
+aead.o seal.o loop.o netpipe.o report.o: seal.h
 
 .c.o:
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -c $<
@@ -66,6 +68,15 @@ tests/codec: tests/codec.c wire.o crc32.o netpipe.h
 tests/rate: tests/rate.c rate.o netpipe.h
 	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o $@ tests/rate.c rate.o \
 		$(LDLIBS)
+
+# The AEAD of -k against RFC 8439's test vectors; its speed per core.
+tests/aead: tests/aead.c aead.o netpipe.h seal.h
+	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o $@ tests/aead.c aead.o
+
+aead-bench: bench/aead.c aead.o netpipe.h seal.h
+	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o bench/aead bench/aead.c \
+		aead.o
+	bench/aead
 
 # The erasure code for parity on demand (fec.c), tested alone: the
 # protocol does not use it yet.
@@ -113,7 +124,7 @@ check-asan:
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
 	$(MAKE) clean
 
-tests/fuzz/fuzz: $(FUZZSRC) tests/fuzz/fuzz.h netpipe.h
+tests/fuzz/fuzz: $(FUZZSRC) tests/fuzz/fuzz.h netpipe.h seal.h
 	$(FUZZCC) $(FUZZFLAGS) -Wall -Wextra -D_GNU_SOURCE -o $@ $(FUZZSRC) \
 		$(LDLIBS)
 
@@ -140,7 +151,7 @@ fuzz-smoke: tests/fuzz/fuzz
 
 # The seeds written anew by tests/fuzz/mkcorpus (they are kept in git).
 fuzz-corpus: tests/fuzz/mkcorpus
-	rm -f tests/fuzz/corpus/r[01]-*
+	rm -f tests/fuzz/corpus/r[01]-* tests/fuzz/corpus/k1-*
 	mkdir -p tests/fuzz/corpus
 	tests/fuzz/mkcorpus tests/fuzz/corpus
 
@@ -160,8 +171,8 @@ uninstall:
 
 clean:
 	rm -f netpipe netpipe-static $(OBJ) $(TESTBIN) fec.o bench/fec \
-		tests/fuzz/fuzz tests/fuzz/mkcorpus
+		bench/aead tests/fuzz/fuzz tests/fuzz/mkcorpus
 	rm -rf tests/fuzz/work
 
-.PHONY: all bench check check-asan demo fec-bench fuzz fuzz-corpus \
-	fuzz-smoke install sim static uninstall clean
+.PHONY: aead-bench all bench check check-asan demo fec-bench fuzz \
+	fuzz-corpus fuzz-smoke install sim static uninstall clean

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "netpipe.h"
+#include "seal.h"
 
 #define RECV_ROUNDS	8		/* recvmmsg batches per wakeup and socket */
 #define IP4_HDR		20		/* the IPv4 header, bytes */
@@ -46,6 +47,7 @@ struct loop {
 	uint64_t	 last;		/* µs: the latest time given the role */
 	uint64_t	 end;		/* µs: the loop ended */
 	struct rxbatch	 rb;
+	struct seal	*seal;		/* -k: sealing and opening */
 };
 
 static uint64_t	 now_us(void);
@@ -225,6 +227,7 @@ static void
 setup(struct loop *lp, const struct opts *o)
 {
 	struct np *np = &lp->np;
+	uint8_t key[AEAD_KEY];
 
 	memset(lp, 0, sizeof(*lp));
 	lp->io = (struct io){
@@ -240,6 +243,12 @@ setup(struct loop *lp, const struct opts *o)
 	lp->opts = *o;
 	np->o = &lp->opts;
 	np->io = &lp->io;
+	if (o->keyfile != NULL) {
+		seal_readkey(o->keyfile, key);
+		lp->seal = seal_new(key, o->server, &lp->io, np);
+		explicit_bzero(key, sizeof(key));
+		np->io = seal_io(lp->seal);
+	}
 	signals();
 	report_init(&lp->rep, np, STDERR_FILENO,
 	    o->server ? STDIN_FILENO : -1);
@@ -323,16 +332,23 @@ static void
 datagram(struct loop *lp, int j, uint64_t now)
 {
 	const struct rxbatch *rb = &lp->rb;
-	const uint8_t *p = rb->iov[j].iov_base;
+	uint8_t *p = rb->iov[j].iov_base;
 	size_t off, len;
 
 	for (off = 0; off < rb->len[j] && !lp->np.done; off += len) {
 		len = rb->len[j] - off;
 		if (len > rb->seg[j])
 			len = rb->seg[j];
-		lp->role->packet(&lp->np, p + off, len, &rb->from[j], now);
+		if (lp->seal != NULL)
+			seal_packet(lp->seal, lp->role, &lp->np, p + off, len,
+			    &rb->from[j], now);
+		else
+			lp->role->packet(&lp->np, p + off, len, &rb->from[j],
+			    now);
 	}
-	if (rb->len[j] == 0)
+	if (rb->len[j] == 0 && lp->seal != NULL)
+		lp->np.forged++;
+	else if (rb->len[j] == 0)
 		lp->role->packet(&lp->np, p, 0, &rb->from[j], now);
 }
 
@@ -441,6 +457,10 @@ run(struct loop *lp)
 		debug(np, "ignored %llu malformed and %llu foreign datagrams",
 		    (unsigned long long)np->junk,
 		    (unsigned long long)np->foreign);
+	if (lp->seal != NULL)
+		debug(np, "dropped %llu datagrams that failed authentication "
+		    "(forged, replayed or of another key)",
+		    (unsigned long long)np->forged);
 }
 
 /*
@@ -459,6 +479,7 @@ loop_run(const struct opts *o)
 		lp.np.status = 1;
 	if (lp.role->fini != NULL)
 		lp.role->fini(&lp.np);
+	seal_free(lp.seal);
 	free(lp.rb.buf);
 	return lp.np.status;
 }
@@ -485,9 +506,12 @@ way_out(struct loop *lp)
 	int lo;
 
 	net_nofrag(np->net.fd);
-	over = o->rev == 0 ? TX_OVERHEAD : R1_DATA_HDR + 4;
-	max = o->rev == 0 ? MAX_BLOCK : MAX_BLOCK1;
-	eth = o->rev == 0 ? DEF_BLOCK : DEF_BLOCK1;
+	over = o->rev == 0 ? TX_OVERHEAD : o->keyfile != NULL ?
+	    R1_DATA_HDR + 4 + SEAL_OVER : R1_DATA_HDR + 4;
+	max = o->rev == 0 ? MAX_BLOCK : o->keyfile != NULL ? MAX_BLOCK1_KEY :
+	    MAX_BLOCK1;
+	eth = o->rev == 0 ? DEF_BLOCK : o->keyfile != NULL ? DEF_BLOCK1_KEY :
+	    DEF_BLOCK1;
 	mtu = net_mtu(&np->net, o, &lo);
 	fit = net_mtu_block(mtu, IP4_HDR, over, max);
 	if (o->unicast)

@@ -20,8 +20,10 @@
 #include <string.h>
 
 #include "netpipe.h"
+#include "seal.h"
 
-enum { OPT_FIRST_SEQ = 256, OPT_TTL, OPT_WINDOW, OPT_STATS, OPT_MIN_RATE };
+enum { OPT_FIRST_SEQ = 256, OPT_TTL, OPT_WINDOW, OPT_STATS, OPT_MIN_RATE,
+	OPT_GENKEY };
 
 static void	 usage(int);
 static unsigned long long number(const char *, const char *,
@@ -38,6 +40,8 @@ static const struct option longopts[] = {
 	{ "rev0",	no_argument,		NULL, '0' },
 	{ "port",	required_argument,	NULL, 'p' },
 	{ "interface",	required_argument,	NULL, 'i' },
+	{ "key",	required_argument,	NULL, 'k' },
+	{ "genkey",	required_argument,	NULL, OPT_GENKEY },
 	{ "multicast",	required_argument,	NULL, 'm' },
 	{ "unicast",	required_argument,	NULL, 'u' },
 	{ "timeout",	required_argument,	NULL, 't' },
@@ -63,12 +67,13 @@ usage(int status)
 	FILE *f = status == 0 ? stdout : stderr;
 
 	fprintf(f,
-"usage: netpipe -s [-01Pqv] [-b bytes] [-i interface] [-l label]\n"
-"               [-m group | -u host] [--min-rate rate] [-n clients]\n"
-"               [-p port] [-r rate] [--stats file] [-t seconds]\n"
-"               [--ttl hops] [-w seconds] [--window bytes]\n"
-"       netpipe -c [-0Pqv] [-i interface] [-l label] [-m group] [-p port]\n"
-"               [--stats file] [-t seconds]\n"
+"usage: netpipe -s [-01Pqv] [-b bytes] [-i interface] [-k keyfile]\n"
+"               [-l label] [-m group | -u host] [--min-rate rate]\n"
+"               [-n clients] [-p port] [-r rate] [--stats file]\n"
+"               [-t seconds] [--ttl hops] [-w seconds] [--window bytes]\n"
+"       netpipe -c [-0Pqv] [-i interface] [-k keyfile] [-l label]\n"
+"               [-m group] [-p port] [--stats file] [-t seconds]\n"
+"       netpipe --genkey keyfile\n"
 "       netpipe -h | -V\n");
 	exit(status);
 }
@@ -126,7 +131,8 @@ bitrate(const char *s)
 static void
 parse(struct opts *o, int argc, char **argv)
 {
-	int ch, mode = 0;
+	const char *genkey = NULL;
+	int ch, mode = 0, nopt = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->nclients = 1;
@@ -137,8 +143,9 @@ parse(struct opts *o, int argc, char **argv)
 	o->window = DEF_WINDOW;
 
 	opterr = 0;			/* our messages, not getopt's */
-	while ((ch = getopt_long(argc, argv, ":01b:chi:l:m:n:Pp:qr:st:u:vVw:",
+	while ((ch = getopt_long(argc, argv, ":01b:chi:k:l:m:n:Pp:qr:st:u:vVw:",
 	    longopts, NULL)) != -1) {
+		nopt++;
 		switch (ch) {
 		case 's':
 		case 'c':
@@ -191,6 +198,16 @@ parse(struct opts *o, int argc, char **argv)
 			break;
 		case 'b':
 			o->block = number("block size", optarg, 1, MAX_BLOCK);
+			break;
+		case 'k':
+			if (*optarg == '\0') {
+				warnx("-k needs a key file");
+				usage(2);
+			}
+			o->keyfile = optarg;
+			break;
+		case OPT_GENKEY:
+			genkey = optarg;
 			break;
 		case 'l':
 			if (strlen(optarg) < 1 || strlen(optarg) > MAX_LABEL) {
@@ -260,6 +277,14 @@ parse(struct opts *o, int argc, char **argv)
 		warnx("unexpected argument: %s", argv[optind]);
 		usage(2);
 	}
+	if (genkey != NULL) {
+		if (nopt != 1 || optind != argc) {
+			warnx("--genkey takes no other option");
+			usage(2);
+		}
+		seal_genkey(genkey);
+		exit(0);
+	}
 	if (mode == 0) {
 		warnx("choose -s (server) or -c (client)");
 		usage(2);
@@ -285,6 +310,10 @@ parse(struct opts *o, int argc, char **argv)
 		warnx("-l, -r, --min-rate and --window need Rev. 1: drop -0");
 		usage(2);
 	}
+	if (o->rev == 0 && o->keyfile != NULL) {
+		warnx("-k needs Rev. 1: Rev. 0 is the 1999 protocol; drop -0");
+		usage(2);
+	}
 	if (o->rev == 1 && (o->single_ack || o->first_seq != 0)) {
 		warnx("-1 and --first-seq are Rev. 0 features: add -0");
 		usage(2);
@@ -292,6 +321,11 @@ parse(struct opts *o, int argc, char **argv)
 	if (o->rev == 1 && o->block > MAX_BLOCK1) {
 		warnx("block size must be from 1 to %d with Rev. 1",
 		    MAX_BLOCK1);
+		usage(2);
+	}
+	if (o->keyfile != NULL && o->block > MAX_BLOCK1_KEY) {
+		warnx("block size must be from 1 to %d with -k",
+		    MAX_BLOCK1_KEY);
 		usage(2);
 	}
 	/* Without -b the server's block follows the MTU (loop.c). */

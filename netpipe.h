@@ -204,6 +204,7 @@ struct opts {
 	int		 verbose;	/* -1 quiet, 0 normal, 1 verbose */
 	int		 progress;	/* -P */
 	const char	*stats;		/* --stats file */
+	const char	*keyfile;	/* -k: Rev. 1 sealed (seal.c) */
 };
 
 /* The sockets and addresses of one run (net.c). */
@@ -305,6 +306,8 @@ struct np {
 	uint64_t	 bytes;		/* stream bytes read or written */
 	uint64_t	 junk;		/* datagrams ignored as malformed */
 	uint64_t	 foreign;	/* datagrams from a stranger */
+	uint64_t	 forged;	/* -k: datagrams that did not open */
+	uint64_t	 wrongkey_at;	/* -k: µs, a ping of another key */
 	char		 error[256];	/* the first fatal error, or "" */
 };
 

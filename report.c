@@ -318,6 +318,8 @@ hint(struct report *rep, const struct tally *t)
 	char what[64];
 
 	rep->hinted = 1;
+	if (np->wrongkey_at != 0)	/* -k: the role says what is wrong */
+		return;
 	if (o->server) {
 		if (t->npeers == 0)
 			snprintf(what, sizeof(what), "no client has answered");
@@ -326,11 +328,13 @@ hint(struct report *rep, const struct tally *t)
 			    "answered", t->npeers, o->nclients);
 		info(np, "%s in %u s; pinging %s on %s: is %s running, "
 		    "with the same -p%s and revision?  Is UDP %u open on "
-		    "the clients and UDP %u here?", what, o->timeout,
+		    "the clients and UDP %u here?%s", what, o->timeout,
 		    addrstr(&np->net.dst),
 		    np->net.ifname[0] ? np->net.ifname : "the routed interface",
 		    t->npeers ? "every client" : "a client",
-		    o->multicast ? ", -m" : "", o->port, o->port + 1);
+		    o->multicast ? ", -m" : "", o->port, o->port + 1,
+		    np->forged ? "  Datagrams that failed authentication were "
+		    "dropped: a client with another key, or none?" : "");
 		return;
 	}
 	if (o->multicast)
@@ -591,6 +595,9 @@ report_stats(struct report *rep, uint64_t end)
 		    100.0 * t.repeats / t.blocks : 0.0);
 	else
 		fputs(",\"retransmit_pct\":null", f);
+	if (np->o->keyfile != NULL)
+		fprintf(f, ",\"forged\":%llu",
+		    (unsigned long long)np->forged);
 	fprintf(f, ",\"exit\":%d,\"error\":", np->done ? np->status : 1);
 	json_str(f, np->error[0] ? np->error : NULL);
 	stats_clients(rep, f, &t);

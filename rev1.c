@@ -1790,8 +1790,14 @@ k_timer(struct np *np, uint64_t now)
 {
 	struct r1cli *k = np->rs;
 
-	if (k->phase == K_WAIT)
+	if (k->phase == K_WAIT) {
+		/* -k: only pings that did not open, for a timeout. */
+		if (np->wrongkey_at != 0 &&
+		    now - np->wrongkey_at >= secs(np->o->timeout))
+			np_fail(np, "a server is sending, but not with this "
+			    "key");
 		return;
+	}
 	if (k->phase == K_TX) {
 		k_output(np, now);
 		if (np->done)

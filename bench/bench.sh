@@ -14,7 +14,7 @@
 #   bench/bench.sh -c case[,case...] [-n runs] [-s size] [-t tools]
 #                  [-u pct] [-L dir]
 #   bench/bench.sh -c list
-#   bench/bench.sh [-q] [-r runs] [-S [-L dir]]
+#   bench/bench.sh [-q] [-r runs] [-S [-L dir] | -K]
 #
 #   -c cases  the issue 11 cases (-c list names them; all: every one),
 #             each netpipe beside udpcast (--max-bitrate told the
@@ -46,6 +46,10 @@
 #             samples, the qdiscs' counters (.tc), the loss rule's
 #             counters (.nft), CPU times (.time); and table.md
 #   -q        (old cases) a short run (64 MiB, no 5 GiB case)
+#   -K        instead of the cases, netpipe with and without a shared
+#             key (-k): 1 Gbit/s server port with 4 clients and with 1
+#             (each host's own load, without four clients' share of
+#             this machine's cores), and 1 client unshaped
 #   -S        instead of the cases, the simulator beside the LAN:
 #             1, 4 and 16 clients behind 100 Mbit/s switch ports, the
 #             server's port 1 Gbit/s, 0% and 1% loss at each client;
@@ -88,8 +92,10 @@ SIZEALL=
 TOOLS="netpipe udpcast tcp"
 UDPPCT=100
 CMDLINE="bench/bench.sh $*"
-while getopts qr:n:SL:c:s:t:u: o; do
+KEYCMP=0
+while getopts qr:n:SL:c:s:t:u:K o; do
 	case $o in
+	K) KEYCMP=1 ;;
 	q) QUICK=1 SIZE=$((64 * 1024 * 1024)) SIZE0=$((8 * 1024 * 1024)) ;;
 	r|n) RUNS=$OPTARG ;;
 	S) SIMCMP=1 ;;
@@ -102,7 +108,7 @@ while getopts qr:n:SL:c:s:t:u: o; do
 usage: bench/bench.sh -c case[,case...] [-n runs] [-s size] [-t tools]
                       [-u pct] [-L dir]
        bench/bench.sh -c list
-       bench/bench.sh [-q] [-r runs] [-S [-L dir]]
+       bench/bench.sh [-q] [-r runs] [-S [-L dir] | -K]
 EOF
 	   exit 2 ;;
 	esac
@@ -142,6 +148,7 @@ run() {
 	for i in $(seq 1 "$n"); do
 		case $tool in
 		netpipe)  set -- "$NP" -c ;;
+		netpipek) set -- "$NP" -c -k "$W/key" ;;
 		netpipe0) set -- "$NP" -c -q -0 ;;
 		udpcast)  set -- udp-receiver --interface np0 --nokbd \
 		    --nosync -f /dev/stdout ;;
@@ -154,6 +161,7 @@ run() {
 	sleep 1
 	case $tool in
 	netpipe)  set -- ${KEEP:+"$W/stamp"} "$NP" -s -v -i np0 -n "$n" ;;
+	netpipek) set -- "$NP" -s -v -i np0 -n "$n" -k "$W/key" ;;
 	netpipe0) set -- "$NP" -s -0 -i np0 -n "$n" ;;
 	udpcast)  set -- udp-sender --interface np0 --nokbd \
 	    --min-receivers "$n" $UDPCAST_OPTS -f "$in" ;;
@@ -309,6 +317,24 @@ head -c "$SIZE" /dev/urandom >"$W/data"
 head -c "$SIZE0" "$W/data" >"$W/data0"
 lan 8
 : >"$W/table"
+
+if [ $KEYCMP = 1 ]; then
+	"$NP" --genkey "$W/key" || die "netpipe --genkey"
+	SHAPED=1; shape on; loss 0
+	runm netpipe 4 "$W/data" "1G, 4 clients"
+	runm netpipek 4 "$W/data" "1G, 4 clients"
+	runm netpipe 1 "$W/data" "1G, 1 client"
+	runm netpipek 1 "$W/data" "1G, 1 client"
+	shape off
+	SHAPED=0
+	runm netpipe 1 "$W/data" "unshaped, 1 client"
+	runm netpipek 1 "$W/data" "unshaped, 1 client"
+	printf '%-22s %-9s %2s %8s %9s %6s %7s %7s %6s %6s %6s %s\n' \
+	    case tool n seconds "MB/s" "%link" "srvCPU" "cliCPU" "srvMB" \
+	    "cliMB" "rtx%" check
+	cat "$W/table"
+	exit 0
+fi
 
 # udpcast's best settings on this LAN, found by trying its rate and
 # duplex options: a rate just under the link when shaped, else none.

@@ -105,12 +105,16 @@ known(const struct fz *f, const struct sockaddr_in *to)
 void
 fz_send(void *ctx, const void *buf, size_t len, const struct sockaddr_in *to)
 {
+	static uint8_t q[MAX_DGRAM];
 	struct fz *f = ctx;
 
 	if (!known(f, to))
 		fz_bug("sent %zu bytes to %s, never heard from", len,
 		    to != NULL ? addrstr(to) : "NULL");
-	sent(f, buf, len);
+	if (f->keyed)
+		sent(f, q, fz_unseal(f, buf, len, to, q));
+	else
+		sent(f, buf, len);
 }
 
 /* The io's sendsegs: a train of datagrams of seg bytes each. */
@@ -118,6 +122,7 @@ void
 fz_sendsegs(void *ctx, const struct sockaddr_in *to, const uint8_t *buf,
     size_t len, size_t seg)
 {
+	static uint8_t q[MAX_DGRAM];
 	struct fz *f = ctx;
 	size_t off, k;
 
@@ -128,7 +133,10 @@ fz_sendsegs(void *ctx, const struct sockaddr_in *to, const uint8_t *buf,
 		    len, to != NULL ? addrstr(to) : "NULL");
 	for (off = 0; off < len; off += k) {
 		k = len - off < seg ? len - off : seg;
-		sent(f, buf + off, k);
+		if (f->keyed)
+			sent(f, q, fz_unseal(f, buf + off, k, to, q));
+		else
+			sent(f, buf + off, k);
 	}
 }
 

@@ -11,7 +11,8 @@
  *   byte 1   bit 0: -v; bit 1: -q; bit 2: --first-seq 4294967294;
  *            bit 3: -t 1 (else -t 2); bit 4: -P (a server's input
  *            100000 bytes long, as far as the progress line knows);
- *            bit 5: --stats /dev/null; bit 6: -r 50M
+ *            bit 5: --stats /dev/null; bit 6: -r 50M; bit 7: -k (Rev. 1:
+ *            the role behind seal.c, with fz_key; fakeseal.c)
  *   then records, until the input ends:
  *     h src t len(2) payload   h & 7 < 4: a datagram of len bytes (as
  *		many as are left) after t*t*64 µs.  h & 0x08: fix it up
@@ -36,7 +37,8 @@
  * cannot guess its way through: Rev. 1: the role's session id (what it
  * last sent) and the CRC seal, and in an R1_PONG to a server its last
  * ping stamp; Rev. 0: CM_TX's length field and CRC, and CM_PONG's
- * stamp.  Without the flag the datagram goes in as it is.
+ * stamp; with -k it is then sealed as its source would (fakeseal.c).
+ * Without the flag the datagram goes in as it is.
  *
  * The harness links the roles and report.c as they are and plays the
  * loop itself, with an io of its own: a fake clock that moves only
@@ -69,6 +71,7 @@
 #include <unistd.h>
 
 #include "../../netpipe.h"
+#include "../../seal.h"
 #include "fuzz.h"
 
 #define TAIL_STEPS	64		/* steps of time after the input */
@@ -106,8 +109,9 @@ static void	 options(struct opts *, const uint8_t *);
 static int	 stdin_ready(void);
 static int	 next_record(void);
 static int	 event(uint64_t, int);
-static void	 deliver(struct np *, const struct role *);
-static void	 drive(struct np *, const struct role *, struct report *);
+static void	 deliver(struct np *, const struct role *, struct seal *);
+static void	 drive(struct np *, const struct role *, struct report *,
+		    struct seal *);
 
 static struct fz fz;
 static struct feed feed;
@@ -267,6 +271,11 @@ options(struct opts *o, const uint8_t *b)
 		o->block = o->rev == 0 ? DEF_BLOCK : DEF_BLOCK1;
 	if (o->rev == 1 && o->server && (b[1] & 0x40))
 		o->rate = 50000000;
+	if (o->rev == 1 && (b[1] & 0x80)) {
+		o->keyfile = "fz_key";	/* not read: fuzz.c seals */
+		if (o->block == DEF_BLOCK1)
+			o->block = DEF_BLOCK1_KEY;
+	}
 	o->progress = (b[1] & 0x10) != 0;
 	if (b[1] & 0x20)
 		o->stats = "/dev/null";
@@ -393,11 +402,12 @@ event(uint64_t wait, int in)
  * exactly its size that is freed when the role returns.
  */
 static void
-deliver(struct np *np, const struct role *r)
+deliver(struct np *np, const struct role *r, struct seal *sl)
 {
+	static uint8_t sealed[MAX_DGRAM + SEAL_MAX_OVER];
 	struct sockaddr_in from;
-	uint8_t *dg, *p;
-	size_t seg, off, k;
+	uint8_t *dg, *p, *q;
+	size_t seg, off, k, m;
 
 	if ((dg = malloc(feed.rlen ? feed.rlen : 1)) == NULL)
 		fz_bug("malloc");
@@ -411,10 +421,20 @@ deliver(struct np *np, const struct role *r)
 		k = feed.rlen - off < seg ? feed.rlen - off : seg;
 		if (feed.rh & 0x08)
 			fz_fixup(&fz, dg + off, k);
-		if ((p = malloc(k)) == NULL && k > 0)
+		q = dg + off;
+		m = k;
+		if (sl != NULL && (feed.rh & 0x08)) {
+			m = fz_seal(&fz, feed.rsrc, (feed.rh & 0x10) != 0, q,
+			    k, sealed);
+			q = sealed;
+		}
+		if ((p = malloc(m)) == NULL && m > 0)
 			fz_bug("malloc");
-		memcpy(p, dg + off, k);
-		r->packet(np, p, k, &from, fz.clock);
+		memcpy(p, q, m);
+		if (sl != NULL)
+			seal_packet(sl, r, np, p, m, &from, fz.clock);
+		else
+			r->packet(np, p, m, &from, fz.clock);
 		free(p);
 		off += k;
 	} while (off < feed.rlen && !np->done);
@@ -428,7 +448,8 @@ deliver(struct np *np, const struct role *r)
  * through the role's interrupt.
  */
 static void
-drive(struct np *np, const struct role *r, struct report *rep)
+drive(struct np *np, const struct role *r, struct report *rep,
+    struct seal *sl)
 {
 	uint64_t dl, next;
 	int in;
@@ -448,7 +469,7 @@ drive(struct np *np, const struct role *r, struct report *rep)
 		in = r->want_input != NULL && r->want_input(np);
 		switch (event(dl > fz.clock ? dl - fz.clock : 0, in)) {
 		case EV_DGRAM:
-			deliver(np, r);
+			deliver(np, r, sl);
 			break;
 		case EV_INPUT:
 			r->input(np, fz.clock);
@@ -468,6 +489,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct role *r;
 	struct report rep;
+	struct seal *sl = NULL;
 	struct opts o;
 	struct np np;
 
@@ -486,6 +508,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&np, 0, sizeof(np));
 	np.o = &o;
 	np.io = &fzio;
+	if (o.keyfile != NULL) {
+		fz.keyed = 1;
+		fz_keys(&fz);
+		sl = seal_new(fz_key, o.server, &fzio, &np);
+		np.io = seal_io(sl);
+	}
 	report_init(&rep, &np, -1, -1);
 	if (o.server && o.progress) {
 		rep.sized = 1;
@@ -507,7 +535,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = role_for(&o);
 	r->init(&np, fz.clock);
 	report_start(&rep, r);
-	drive(&np, r, &rep);
+	drive(&np, r, &rep, sl);
 	if (np.junk || np.foreign)
 		debug(&np, "ignored %llu malformed and %llu foreign datagrams",
 		    (unsigned long long)np.junk,
@@ -516,6 +544,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)report_stats(&rep, fz.clock);
 	if (r->fini != NULL)
 		r->fini(&np);
+	seal_free(sl);
 	if (fz.verbose)
 		fprintf(stderr, "netpipe fuzz: exit %d after %.6f s: %llu "
 		    "datagrams sent, %llu bytes written, %llu lines said\n",

@@ -22,6 +22,7 @@
 
 #define FZ_T0		(1000 * SEC)	/* the fake clock at the start, µs */
 #define FZ_SESSION	0x5e551011	/* what random() gives a server */
+#define FZ_PEERS	6		/* -k: sources sealing their own */
 
 /* One run: the io's context, zeroed before each input. */
 struct fz {
@@ -46,11 +47,27 @@ struct fz {
 	int		 outshut, outfail;
 	uint64_t	 outbytes;
 	uint64_t	 lines;		/* said */
+
+	/* fakeseal.c: -k (byte 1, bit 7). */
+	int		 keyed;
+	uint8_t		 rsalt[16];	/* the role's salt */
+	uint8_t		 psalt[FZ_PEERS][16];	/* the peers' */
+	uint8_t		 ks[32];	/* the server's K_s */
+	uint8_t		 kc[FZ_PEERS][32];	/* the clients' K_c */
+	uint64_t	 pctr[FZ_PEERS];	/* the peers' counters */
 };
 
 /* fuzz.c */
 void		 fz_bug(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
+
+/* fakeseal.c */
+extern const uint8_t fz_key[32];
+void		 fz_keys(struct fz *);
+size_t		 fz_unseal(struct fz *, const uint8_t *, size_t,
+		    const struct sockaddr_in *, uint8_t *);
+size_t		 fz_seal(struct fz *, unsigned, int, const uint8_t *, size_t,
+		    uint8_t *);
 
 /* fakenet.c */
 unsigned	 fz_addr(const struct fz *, unsigned, struct sockaddr_in *);
