@@ -732,7 +732,7 @@ s_join(struct np *np, const struct r1pkt *k, const struct sockaddr_in *from,
     uint64_t now)
 {
 	struct r1server *s = np->rs;
-	uint64_t t = k->u.stamp;
+	uint64_t t = k->u.pong.stamp;
 
 	if (!stamp_known(&s->stamps, t)) {
 		np->junk++;
@@ -840,7 +840,7 @@ s_packet(struct np *np, const uint8_t *p, size_t n,
 	}
 	switch (k.cmd) {
 	case R1_PONG:
-		s_pong(c, k.u.stamp, now);
+		s_pong(c, k.u.pong.stamp, now);
 		break;
 	case R1_READY:
 		c->ready = 1;
