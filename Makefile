@@ -14,8 +14,8 @@ SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 # The protocol core (the roles, the wire, what they share) is linked
 # into netpipe, the simulator and the fuzz harness alike; the driver
 # (command line, loop, sockets, what the operator sees) only into netpipe.
-CORESRC	= role.c wire.c rate.c rev0.c rev1.c crc32.c
-CORE	= role.o wire.o rate.o rev0.o rev1.o crc32.o
+CORESRC	= role.c wire.c rate.c rev0.c rev1.c crc32.c fec.c
+CORE	= role.o wire.o rate.o rev0.o rev1.o crc32.o fec.o
 OBJ	= netpipe.o loop.o report.o net.o $(CORE)
 TESTBIN	= tests/shim.so tests/junk tests/gen tests/codec tests/rate \
 	tests/fec tests/sim/sim
@@ -59,10 +59,7 @@ tests/rate: tests/rate.c rate.o netpipe.h
 	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o $@ tests/rate.c rate.o \
 		$(LDLIBS)
 
-# The erasure code for parity on demand (fec.c), tested alone: the
-# protocol does not use it yet.
-fec.o: netpipe.h
-
+# The erasure code of parity on demand (fec.c), also tested alone.
 tests/fec: tests/fec.c fec.o netpipe.h
 	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o $@ tests/fec.c fec.o \
 		$(LDLIBS)
@@ -151,7 +148,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/netpipe $(DESTDIR)$(MANPREFIX)/man1/netpipe.1
 
 clean:
-	rm -f netpipe $(OBJ) $(TESTBIN) fec.o bench/fec tests/fuzz/fuzz \
+	rm -f netpipe $(OBJ) $(TESTBIN) bench/fec tests/fuzz/fuzz \
 		tests/fuzz/mkcorpus
 	rm -rf tests/fuzz/work
 
