@@ -132,6 +132,8 @@ enum {
 #define PF_SEEK		0x01		/* R1_PING flags: seek phase */
 #define PF_PARITY	0x02		/* ... the server sends parity */
 #define PONG_DECODES	0x01		/* R1_PONG flags: the client decodes */
+#define GROUP_MAX	128		/* data blocks in a parity group */
+#define FEC_MAX		64		/* --fec: parity blocks a group */
 #define DONE_OK		0		/* R1_DONE results */
 #define DONE_BADCRC	1
 
@@ -210,6 +212,9 @@ struct opts {
 	int		 verbose;	/* -1 quiet, 0 normal, 1 verbose */
 	int		 progress;	/* -P */
 	const char	*stats;		/* --stats file */
+	unsigned	 fec;		/* --fec: parity a group, unasked */
+	int		 no_decode;	/* client: announce no decoding (a
+					   test hook: NETPIPE_NO_DECODE) */
 };
 
 /* The sockets and addresses of one run (net.c). */
@@ -252,6 +257,7 @@ struct tally {
 					   client: written */
 	uint64_t	 blocks;	/* server: data blocks sent */
 	uint64_t	 repeats;	/* server: sent again */
+	uint64_t	 parity;	/* server: parity blocks sent */
 	unsigned	 npeers;	/* admitted clients (client: 1 once
 					   it has found a server) */
 	unsigned	 nalive;	/* of them still in the transfer */
@@ -628,6 +634,7 @@ struct report {
 	uint64_t	 draw;		/* the next progress draw */
 	uint64_t	 look;		/* the next -v sum and hint */
 	uint64_t	 repeats, junk, foreign;	/* at the last sum */
+	uint64_t	 parity;
 	int		 hinted;	/* said what to check */
 	int		 written;	/* --stats is written */
 };
