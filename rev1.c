@@ -54,6 +54,7 @@
 #define DATA_OVERHEAD	(R1_DATA_HDR + 4)	/* R1_DATA's header and CRC */
 #define FLOG		4		/* parity sends a group remembers */
 #define FLATE		4		/* parity on its way for FLATE rto */
+#define FD_SPAN		50000		/* delivery delay: least over this */
 #define REDO_MIN	RTO_MIN		/* parity asked for again after */
 
 /* A client, as the server sees it: the table's member and more. */
@@ -132,6 +133,7 @@ struct r1server {
 	struct r1group	*groups;
 	uint64_t	 gdone;		/* the groups below are complete */
 	uint64_t	 pwant;		/* parity blocks to send, in all */
+	uint64_t	 fd_at, fd_cur, fd_prev;	/* delivery delay, least */
 	uint8_t		*zero;		/* B zero bytes */
 	uint64_t	 npar;		/* parity blocks sent */
 };
@@ -247,6 +249,7 @@ static void	 s_decodes(struct np *, struct r1client *,
 static void	 s_fnaks(struct np *, const struct r1client *,
 		    const struct r1status *, uint64_t);
 static uint64_t	 s_fseen(const struct r1server *, const struct r1status *);
+static void	 s_fdelay(struct r1server *, uint64_t, uint64_t);
 static unsigned	 s_fflight(const struct r1server *, const struct r1client *,
 		    const struct r1group *, uint64_t, uint64_t);
 static void	 s_fwant(struct np *, const struct r1client *, uint64_t,
@@ -1846,6 +1849,7 @@ s_fecinit(struct np *np)
 	s->gk = groupk(s->nblk);
 	/* The groups that [tail, tail + W) can touch, and a spare. */
 	s->ng = s->nblk / s->gk + 2;
+	s->fd_cur = s->fd_prev = UINT64_MAX;
 	if ((s->groups = calloc(s->ng, sizeof(*s->groups))) == NULL ||
 	    (s->zero = calloc(1, s->B)) == NULL)
 		err(1, NULL);
@@ -1918,6 +1922,7 @@ s_fnaks(struct np *np, const struct r1client *c, const struct r1status *st,
 	unsigned i;
 
 	seen = s_fseen(s, st);
+	s_fdelay(s, seen, now);
 	for (i = 0; i < st->nranges; i++) {
 		off = st->range[i].off;
 		if (st->range[i].len == 0)
@@ -1979,29 +1984,56 @@ s_fseen(const struct r1server *s, const struct r1status *st)
 }
 
 /*
+ * How long a block takes from being sent to a report that shows it: the
+ * least of now - seen over the decoding clients' reports of the last
+ * FD_SPAN to 2 FD_SPAN (a report that shows an older block, as one sent
+ * a while after its last block came, is not the least).  The queues on
+ * the way, at the server and at the switch, are in it, which the round
+ * trips of the pings, timed now and then, are not.
+ */
+static void
+s_fdelay(struct r1server *s, uint64_t seen, uint64_t now)
+{
+	if (seen == 0 || seen > now)
+		return;
+	if (s->fd_at == 0 || now - s->fd_at >= FD_SPAN) {
+		s->fd_prev = s->fd_cur;
+		s->fd_cur = UINT64_MAX;
+		s->fd_at = now;
+	}
+	if (now - seen < s->fd_cur)
+		s->fd_cur = now - seen;
+}
+
+/*
  * The parity of group g on its way to client c, whose report shows a
  * block sent at seen (0: not known): what is queued, and what was sent
- * since seen (a block sent after it would show in the report); of that,
- * what was sent more than FLATE rto ago only if no block has gone out
- * since (the report cannot show it yet: the window or the stream has
- * stopped), and then for one rto.  Without seen, what went out in c's
- * hold-off, as s_naks holds off a repeat.
+ * since seen (a block sent after it would show in the report), for as
+ * long as FLATE rto or twice the delivery delay (s_fdelay), whichever
+ * is longer, lest a lost block hold it for ever; if no block has gone
+ * out since (the window or the stream has stopped: the report cannot
+ * show one), for one rto.  Without seen, what went out in c's hold-off,
+ * as s_naks holds off a repeat.
  */
 static unsigned
 s_fflight(const struct r1server *s, const struct r1client *c,
     const struct r1group *e, uint64_t seen, uint64_t now)
 {
-	uint64_t hold, last = 0, t;
+	uint64_t hold, last = 0, t, late;
 	unsigned f = e->want, i;
 
 	hold = c->m.rtt.srtt / 2 > HOLDOFF_MIN ? c->m.rtt.srtt / 2 :
 	    HOLDOFF_MIN;
+	late = FLATE * c->m.rtt.rto;
+	t = s->fd_cur < s->fd_prev ? s->fd_cur : s->fd_prev;
+	if (t != UINT64_MAX && 2 * t > late)
+		late = 2 * t;
 	if (s->next > 0)
 		last = s->sent_at[(s->next - 1) / s->B % s->nblk];
 	for (i = 0; i < e->nsent; i++) {
 		t = e->sent[i].t;
 		if (seen == 0 ? now - t < hold : t > seen &&
-		    now - t < (t <= last ? FLATE : 1) * c->m.rtt.rto)
+		    now - t < (t <= last ? late : c->m.rtt.rto))
 			f += e->sent[i].n;
 	}
 	return f;
@@ -2251,13 +2283,15 @@ k_parity(struct np *np, const struct r1parity *f)
 	memcpy(k->ring + hole * k->B, f->parity, k->B);
 	k->par[hole] = pb;
 	k->npark++;
+	k->rcvd++;		/* what reaches us, as a repeat would */
 	(void)k_decode(np, g);
 }
 
 /*
  * Group g, once every hole of it holds a parity block and its extent is
  * known (R1_EOT, or hi past it): the holes are decoded in place, taken
- * as received blocks, and ack moves on.  The last group's blocks past
+ * as arrived blocks (each parity block was counted as received when it
+ * came), and ack moves on.  The last group's blocks past
  * the stream's end are zeros, and a short last block is zero-padded, as
  * at the server.  The stream's CRC at the end judges the result.
  * Returns the blocks decoded.
@@ -2309,7 +2343,6 @@ k_decode(struct np *np, uint64_t g)
 		k->have[slot] = 1;
 		k->blen[slot] = (uint32_t)len;
 		k->dcrc[slot] = np_crc32(k->ring + slot * k->B, len);
-		k->rcvd++;
 		if (k->nak_at[slot] == 0)
 			k->missed++;	/* lost, if never asked for */
 		if (o + len > k->hi)
