@@ -920,7 +920,6 @@ s_packet(struct np *np, const uint8_t *p, size_t n,
 	switch (k.cmd) {
 	case R1_PONG:
 		s_pong(c, k.u.pong.stamp, now);
-		s_decodes(np, c, &k.u.pong);
 		break;
 	case R1_READY:
 		c->ready = 1;
@@ -1896,16 +1895,17 @@ s_complete(const struct r1server *s, uint64_t g)
 	    (s->eof && s->next == s->head));
 }
 
-/* Its R1_PONG says whether it takes parity: the 18-byte form. */
+/*
+ * The R1_PONG that admits a client says whether it takes parity (the
+ * 18-byte form), once for the transfer: a later one, forged or not,
+ * cannot make a client that does not decode wait for parity.
+ */
 static void
 s_decodes(struct np *np, struct r1client *c, const struct r1pong *pg)
 {
-	int d = pg->flagged && (pg->flags & PONG_DECODES);
-
-	if (d != c->decodes)
-		debug(np, "client %s %s", addrstr(&c->m.addr), d ?
-		    "decodes parity" : "no longer decodes parity");
-	c->decodes = d;
+	c->decodes = pg->flagged && (pg->flags & PONG_DECODES);
+	if (c->decodes)
+		debug(np, "client %s decodes parity", addrstr(&c->m.addr));
 }
 
 /*
