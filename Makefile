@@ -14,8 +14,8 @@ SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 # The protocol core (the roles, the wire, what they share) is linked
 # into netpipe, the simulator and the fuzz harness alike; the driver
 # (command line, loop, sockets, what the operator sees) only into netpipe.
-CORESRC	= role.c wire.c rate.c rev0.c rev1.c crc32.c aead.c seal.c
-CORE	= role.o wire.o rate.o rev0.o rev1.o crc32.o aead.o seal.o
+CORESRC	= role.c wire.c rate.c rev0.c rev1.c crc32.c fec.c aead.c seal.c
+CORE	= role.o wire.o rate.o rev0.o rev1.o crc32.o fec.o aead.o seal.o
 OBJ	= netpipe.o loop.o report.o net.o $(CORE)
 TESTBIN	= tests/shim.so tests/junk tests/gen tests/codec tests/rate \
 	tests/fec tests/sim/sim tests/aead
@@ -78,10 +78,7 @@ aead-bench: bench/aead.c aead.o netpipe.h seal.h
 		aead.o
 	bench/aead
 
-# The erasure code for parity on demand (fec.c), tested alone: the
-# protocol does not use it yet.
-fec.o: netpipe.h
-
+# The erasure code of parity on demand (fec.c), also tested alone.
 tests/fec: tests/fec.c fec.o netpipe.h
 	$(CC) $(CFLAGS) -D_GNU_SOURCE $(LDFLAGS) -o $@ tests/fec.c fec.o \
 		$(LDLIBS)
@@ -170,8 +167,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/netpipe $(DESTDIR)$(MANPREFIX)/man1/netpipe.1
 
 clean:
-	rm -f netpipe netpipe-static $(OBJ) $(TESTBIN) fec.o bench/fec \
-		bench/aead tests/fuzz/fuzz tests/fuzz/mkcorpus
+	rm -f netpipe netpipe-static $(OBJ) $(TESTBIN) bench/fec bench/aead \
+		tests/fuzz/fuzz tests/fuzz/mkcorpus
 	rm -rf tests/fuzz/work
 
 .PHONY: aead-bench all bench check check-asan demo fec-bench fuzz \

@@ -23,7 +23,7 @@
 #include "seal.h"
 
 enum { OPT_FIRST_SEQ = 256, OPT_TTL, OPT_WINDOW, OPT_STATS, OPT_MIN_RATE,
-	OPT_GENKEY };
+	OPT_GENKEY, OPT_FEC };
 
 static void	 usage(int);
 static unsigned long long number(const char *, const char *,
@@ -46,6 +46,7 @@ static const struct option longopts[] = {
 	{ "unicast",	required_argument,	NULL, 'u' },
 	{ "timeout",	required_argument,	NULL, 't' },
 	{ "block-size",	required_argument,	NULL, 'b' },
+	{ "fec",	required_argument,	NULL, OPT_FEC },
 	{ "first-seq",	required_argument,	NULL, OPT_FIRST_SEQ },
 	{ "label",	required_argument,	NULL, 'l' },
 	{ "rate",	required_argument,	NULL, 'r' },
@@ -67,10 +68,11 @@ usage(int status)
 	FILE *f = status == 0 ? stdout : stderr;
 
 	fprintf(f,
-"usage: netpipe -s [-01Pqv] [-b bytes] [-i interface] [-k keyfile]\n"
-"               [-l label] [-m group | -u host] [--min-rate rate]\n"
-"               [-n clients] [-p port] [-r rate] [--stats file]\n"
-"               [-t seconds] [--ttl hops] [-w seconds] [--window bytes]\n"
+"usage: netpipe -s [-01Pqv] [-b bytes] [--fec n] [-i interface]\n"
+"               [-k keyfile] [-l label] [-m group | -u host]\n"
+"               [--min-rate rate] [-n clients] [-p port] [-r rate]\n"
+"               [--stats file] [-t seconds] [--ttl hops] [-w seconds]\n"
+"               [--window bytes]\n"
 "       netpipe -c [-0Pqv] [-i interface] [-k keyfile] [-l label]\n"
 "               [-m group] [-p port] [--stats file] [-t seconds]\n"
 "       netpipe --genkey keyfile\n"
@@ -230,6 +232,9 @@ parse(struct opts *o, int argc, char **argv)
 			o->window = number("window", optarg, MIN_WINDOW,
 			    MAX_WINDOW);
 			break;
+		case OPT_FEC:
+			o->fec = number("fec", optarg, 0, FEC_MAX);
+			break;
 		case OPT_FIRST_SEQ:
 			o->first_seq = number("first sequence number", optarg,
 			    0, UINT32_MAX);
@@ -300,14 +305,16 @@ parse(struct opts *o, int argc, char **argv)
 	}
 	if (!o->server && (o->unicast || o->single_ack || o->wait ||
 	    o->nclients != 1 || o->block != 0 || o->rate != 0 ||
-	    o->min_rate != 0 || o->ttl != 1 || o->window != DEF_WINDOW)) {
-		warnx("-1, -b, -n, -r, -u, -w, --min-rate, --ttl and --window "
-		    "are server options");
+	    o->min_rate != 0 || o->ttl != 1 || o->window != DEF_WINDOW ||
+	    o->fec != 0)) {
+		warnx("-1, -b, -n, -r, -u, -w, --fec, --min-rate, --ttl and "
+		    "--window are server options");
 		usage(2);
 	}
 	if (o->rev == 0 && (o->label != NULL || o->rate != 0 ||
-	    o->min_rate != 0 || o->window != DEF_WINDOW)) {
-		warnx("-l, -r, --min-rate and --window need Rev. 1: drop -0");
+	    o->min_rate != 0 || o->window != DEF_WINDOW || o->fec != 0)) {
+		warnx("-l, -r, --fec, --min-rate and --window need Rev. 1: "
+		    "drop -0");
 		usage(2);
 	}
 	if (o->rev == 0 && o->keyfile != NULL) {
@@ -333,6 +340,10 @@ parse(struct opts *o, int argc, char **argv)
 		warnx("the window must hold two blocks at least");
 		usage(2);
 	}
+	/* A test hook (tests/README): a client that announces no decoding,
+	   as one older than parity on demand does. */
+	o->no_decode = getenv("NETPIPE_NO_DECODE") != NULL &&
+	    strcmp(getenv("NETPIPE_NO_DECODE"), "1") == 0;
 }
 
 int

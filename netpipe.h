@@ -91,6 +91,7 @@ enum {
  *   R1_PING   0:cmd 1:session 5:flags(1) 6:stamp(8) 14:next(8) 22:rtt(4)
  *             26:block(4) 30:window(4) 34:labellen(1) 35:label 35+l:crc
  *   R1_PONG   0:cmd 1:session 5:stamp(8) 13:crc                   17
+ *             or 0:cmd 1:session 5:stamp(8) 13:flags(1) 14:crc    18
  *   R1_INIT, R1_READY, R1_BYE   0:cmd 1:session 5:crc             9
  *   R1_DATA   0:cmd 1:session 5:offset(8) 13:data 13+len:crc      17+len
  *   R1_STATUS 0:cmd 1:session 5:ack(8) 13:room(8) 21:received(4)
@@ -98,6 +99,8 @@ enum {
  *   R1_EOT    0:cmd 1:session 5:length(8) 13:streamcrc(4) 17:crc  21
  *   R1_DONE   0:cmd 1:session 5:result(4) 9:crc                   13
  *   R1_ERROR  0:cmd 1:session 5:error(4) 9:errno(4) 13:crc        17
+ *   R1_PARITY 0:cmd 1:session 5:group(4) 9:index(1) 10:parity(B)
+ *             10+B:crc                                            14+B
  */
 enum {
 	R1_PING		= 0x0C,
@@ -109,23 +112,30 @@ enum {
 	R1_EOT		= 0x12,
 	R1_DONE		= 0x13,
 	R1_ERROR	= 0x14,
-	R1_BYE		= 0x15
+	R1_BYE		= 0x15,
+	R1_PARITY	= 0x16
 };
 
 #define R1_MIN		9		/* cmd, session, crc */
 #define R1_PING_MIN	39		/* without the label */
 #define R1_PING_MAX	(R1_PING_MIN + MAX_LABEL)
 #define R1_PONG_LEN	17
+#define R1_PONG_FLAGS	18		/* with the flags byte */
 #define R1_DATA_HDR	13
 #define R1_STATUS_MIN	35		/* without ranges */
 #define R1_EOT_LEN	21
 #define R1_DONE_LEN	13
 #define R1_ERROR_LEN	17
+#define R1_PARITY_HDR	10		/* cmd, session, group, index */
 
 #define MAX_RANGES	96		/* NAK ranges in one R1_STATUS */
 #define PF_SEEK		0x01		/* R1_PING flags: seek phase */
 #define PF_QUIET	0x04		/* a large room: report less (10.3.6) */
 #define QUIET_ROOM	100		/* clients above which it is */
+#define PF_PARITY	0x02		/* ... the server sends parity */
+#define PONG_DECODES	0x01		/* R1_PONG flags: the client decodes */
+#define GROUP_MAX	128		/* data blocks in a parity group */
+#define FEC_MAX		64		/* --fec: parity blocks a group */
 #define DONE_OK		0		/* R1_DONE results */
 #define DONE_BADCRC	1
 
@@ -205,6 +215,9 @@ struct opts {
 	int		 progress;	/* -P */
 	const char	*stats;		/* --stats file */
 	const char	*keyfile;	/* -k: Rev. 1 sealed (seal.c) */
+	unsigned	 fec;		/* --fec: parity a group, unasked */
+	int		 no_decode;	/* client: announce no decoding (a
+					   test hook: NETPIPE_NO_DECODE) */
 };
 
 /* The sockets and addresses of one run (net.c). */
@@ -247,6 +260,7 @@ struct tally {
 					   client: written */
 	uint64_t	 blocks;	/* server: data blocks sent */
 	uint64_t	 repeats;	/* server: sent again */
+	uint64_t	 parity;	/* server: parity blocks sent */
 	unsigned	 npeers;	/* admitted clients (client: 1 once
 					   it has found a server) */
 	unsigned	 nalive;	/* of them still in the transfer */
@@ -412,6 +426,12 @@ struct r1ping {
 	const uint8_t	*label;
 };
 
+struct r1pong {
+	uint64_t	 stamp;		/* the R1_PING's */
+	int		 flagged;	/* the 18-byte form */
+	uint8_t		 flags;		/* PONG_DECODES; 0 if not flagged */
+};
+
 struct r1data {
 	uint64_t	 off;
 	const uint8_t	*data;		/* len bytes, in the datagram */
@@ -424,6 +444,13 @@ struct r1status {
 	uint32_t	 rcvd, missed;
 	unsigned	 nranges;	/* 0 to MAX_RANGES */
 	struct r1range	 range[MAX_RANGES];
+};
+
+struct r1parity {
+	uint32_t	 group;		/* the group's number, modulo 2^32 */
+	uint8_t		 index;		/* parity block k + index */
+	const uint8_t	*parity;	/* len bytes, in the datagram */
+	size_t		 len;
 };
 
 struct r1eot {
@@ -441,12 +468,13 @@ struct r1pkt {
 	uint32_t	 session;
 	union {
 		struct r1ping	 ping;
-		uint64_t	 stamp;		/* R1_PONG */
+		struct r1pong	 pong;
 		struct r1data	 data;
 		struct r1status	 status;
 		struct r1eot	 eot;
 		uint32_t	 result;	/* R1_DONE */
 		struct r1error	 error;
+		struct r1parity	 parity;
 	} u;
 };
 
@@ -557,6 +585,7 @@ int		 r1_unpack(const uint8_t *, size_t, struct r1pkt *);
 int		 r1_intact(const uint8_t *, size_t);
 size_t		 r1_pack_ping(uint8_t *, uint32_t, const struct r1ping *);
 size_t		 r1_pack_pong(uint8_t *, uint32_t, uint64_t);
+size_t		 r1_pack_pong_flags(uint8_t *, uint32_t, uint64_t, uint8_t);
 size_t		 r1_pack_small(uint8_t *, uint8_t, uint32_t);
 size_t		 r1_pack_data(uint8_t *, uint32_t, uint64_t, const uint8_t *,
 		    size_t, uint32_t);
@@ -566,6 +595,8 @@ size_t		 r1_pack_status(uint8_t *, uint32_t, const struct r1status *);
 size_t		 r1_pack_eot(uint8_t *, uint32_t, const struct r1eot *);
 size_t		 r1_pack_done(uint8_t *, uint32_t, uint32_t);
 size_t		 r1_pack_error(uint8_t *, uint32_t, uint32_t, uint32_t);
+size_t		 r1_pack_parity(uint8_t *, uint32_t, uint32_t, uint8_t,
+		    const uint8_t *, size_t);
 
 /* crc32.c */
 uint32_t	 np_crc32(const uint8_t *, size_t);
@@ -638,6 +669,7 @@ struct report {
 	uint64_t	 draw;		/* the next progress draw */
 	uint64_t	 look;		/* the next -v sum and hint */
 	uint64_t	 repeats, junk, foreign;	/* at the last sum */
+	uint64_t	 parity;
 	int		 hinted;	/* said what to check */
 	int		 written;	/* --stats is written */
 };

@@ -363,12 +363,16 @@ watch(struct report *rep, const struct tally *t, uint64_t now)
 	if (t->repeats > rep->repeats)
 		debug(np, "repeated %llu blocks in the last second",
 		    (unsigned long long)(t->repeats - rep->repeats));
+	if (t->parity > rep->parity)
+		debug(np, "sent %llu parity blocks in the last second",
+		    (unsigned long long)(t->parity - rep->parity));
 	if (np->junk > rep->junk || np->foreign > rep->foreign)
 		debug(np, "ignored %llu malformed and %llu foreign datagrams "
 		    "in the last second",
 		    (unsigned long long)(np->junk - rep->junk),
 		    (unsigned long long)(np->foreign - rep->foreign));
 	rep->repeats = t->repeats;
+	rep->parity = t->parity;
 	rep->junk = np->junk;
 	rep->foreign = np->foreign;
 	if (!rep->hinted && np->began == 0 &&
@@ -440,6 +444,7 @@ report_summary(struct report *rep, uint64_t end)
 	struct peer p;
 	double secs, rate;
 	unsigned i, ndone = 0;
+	char par[32];
 
 	undraw(rep);
 	if (np->began == 0)
@@ -463,15 +468,21 @@ report_summary(struct report *rep, uint64_t end)
 		rep->role->peer(np, i, &p);
 		ndone += p.result == PEER_DONE;
 	}
+	/* Rev. 1 adds its parity blocks (parity on demand). */
+	snprintf(par, sizeof(par), ", %.2f%% parity", t.blocks ?
+	    100.0 * t.parity / t.blocks : 0.0);
 	if (np->status != 1)
 		info(np, "sent %llu bytes in %.2f s (%.2f MB/s) to %u "
-		    "client%s, %.2f%% repeated", (unsigned long long)t.bytes,
+		    "client%s, %.2f%% repeated%s", (unsigned long long)t.bytes,
 		    secs, rate, ndone, ndone == 1 ? "" : "s",
-		    t.blocks ? 100.0 * t.repeats / t.blocks : 0.0);
+		    t.blocks ? 100.0 * t.repeats / t.blocks : 0.0,
+		    np->o->rev == 1 ? par : "");
 	else
 		info(np, "stopped after %llu bytes confirmed in %.2f s "
-		    "(%.2f MB/s), %.2f%% repeated", (unsigned long long)t.bytes,
-		    secs, rate, t.blocks ? 100.0 * t.repeats / t.blocks : 0.0);
+		    "(%.2f MB/s), %.2f%% repeated%s",
+		    (unsigned long long)t.bytes, secs, rate,
+		    t.blocks ? 100.0 * t.repeats / t.blocks : 0.0,
+		    np->o->rev == 1 ? par : "");
 	summary_peers(rep, &t);
 }
 
@@ -591,10 +602,11 @@ report_stats(struct report *rep, uint64_t end)
 	    np->start ? (double)(end - np->start) / 1e6 : 0.0,
 	    secs > 0 ? (double)t.bytes / secs : 0.0);
 	if (np->o->server)
-		fprintf(f, ",\"retransmit_pct\":%.3f", t.blocks ?
-		    100.0 * t.repeats / t.blocks : 0.0);
+		fprintf(f, ",\"retransmit_pct\":%.3f,\"parity_pct\":%.3f",
+		    t.blocks ? 100.0 * t.repeats / t.blocks : 0.0,
+		    t.blocks ? 100.0 * t.parity / t.blocks : 0.0);
 	else
-		fputs(",\"retransmit_pct\":null", f);
+		fputs(",\"retransmit_pct\":null,\"parity_pct\":null", f);
 	if (np->o->keyfile != NULL)
 		fprintf(f, ",\"forged\":%llu",
 		    (unsigned long long)np->forged);

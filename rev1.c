@@ -5,9 +5,11 @@
  * the window ahead of the slowest live client.  Clients report their
  * progress (R1_STATUS) every few milliseconds and at once when they see
  * a gap, naming the missing ranges; the server repeats a missing block
- * to the group once, however many clients asked for it.  64-bit stream
- * offsets, a random session id in every packet, a CRC-32 on every packet
- * and over the whole stream.  PROTOCOL.txt is the description.
+ * to the group once, however many clients asked for it; to clients that
+ * decode, parity blocks instead (R1_PARITY), as many as the one that
+ * lacks most of a group of blocks needs.  64-bit stream offsets, a random
+ * session id in every packet, a CRC-32 on every packet and over the whole
+ * stream.  PROTOCOL.txt is the description.
  *
  * Copyright (C) 2026 the netpipe authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -58,6 +60,10 @@
 #define IN_CHUNK	(1024 * 1024)	/* bytes read from stdin at a time */
 
 #define DATA_OVERHEAD	(R1_DATA_HDR + 4)	/* R1_DATA's header and CRC */
+#define FLOG		4		/* parity sends a group remembers */
+#define FLATE		4		/* parity on its way for FLATE rto */
+#define FD_SPAN		50000		/* delivery delay: least over this */
+#define REDO_MIN	RTO_MIN		/* parity asked for again after */
 
 /* A report, for the delivery rate: when, its count, what had been sent. */
 struct drpoint {
@@ -90,6 +96,20 @@ struct r1client {
 	uint64_t	 out_at, out_w;	/* output: the last look, written then */
 	double		 orate;		/* bit/s written, the last second */
 	uint64_t	 slow_at, slow_w;	/* --min-rate: short since, 0 not */
+	int		 decodes;	/* it takes parity (PONG_DECODES) */
+};
+
+/* Parity on demand: a group of blocks, as the server sees it. */
+struct r1group {
+	uint64_t	 g;		/* the group this entry is for */
+	unsigned	 idx;		/* next parity index, 0 .. 255 - k */
+	unsigned	 want;		/* parity blocks to send */
+	unsigned	 need;		/* asked for before it was complete */
+	unsigned	 nsent;		/* of sent[] */
+	struct {
+		uint64_t t;		/* a send step */
+		unsigned n;		/* the group's parity blocks in it */
+	}		 sent[FLOG];	/* the last ones, oldest first */
 };
 
 struct r1server {
@@ -129,6 +149,16 @@ struct r1server {
 	uint64_t	 npkt, nrtx;	/* new blocks, repeats */
 	uint64_t	 held_at;	/* -v: the room's holder last named */
 	uint8_t		*tx;		/* packets being assembled */
+
+	/* Parity on demand (PROTOCOL.txt 10.13). */
+	unsigned	 gk;		/* data blocks a group */
+	size_t		 ng;		/* entries: group g is at g % ng */
+	struct r1group	*groups;
+	uint64_t	 gdone;		/* the groups below are complete */
+	uint64_t	 pwant;		/* parity blocks to send, in all */
+	uint64_t	 fd_at, fd_cur, fd_prev;	/* delivery delay, least */
+	uint8_t		*zero;		/* B zero bytes */
+	uint64_t	 npar;		/* parity blocks sent */
 };
 
 struct r1cli {
@@ -157,6 +187,14 @@ struct r1cli {
 	uint64_t	 done_at;
 	uint64_t	 wrote_at;	/* last write to standard output */
 	int		 warned;
+	int		 decode;	/* the server sends parity; we decode */
+	unsigned	 gk;		/* data blocks a group; 1: no decoding */
+	uint8_t		*par;		/* per slot: the parity block (k ..
+					   255) held in it for its hole, 0 */
+	size_t		 npark;		/* slots holding parity */
+	uint64_t	 redo;		/* a hole is to be asked for again */
+	uint64_t	 top;		/* end of the highest block received */
+	uint8_t		*zero;		/* B zero bytes */
 };
 
 /* The hooks: s_init ... s_peer, k_init ... k_peer (netpipe.h). */
@@ -228,6 +266,37 @@ static void	 k_bye(struct np *);
 static void	 k_error(struct np *, const struct r1error *,
 		    const struct sockaddr_in *);
 
+/* Parity on demand, both sides (PROTOCOL.txt 10.13). */
+static unsigned	 groupk(size_t);
+static void	 s_fecinit(struct np *);
+static void	 s_fecfini(struct r1server *);
+static uint64_t	 s_rtail(const struct r1server *);
+static struct r1group *s_gent(struct r1server *, uint64_t);
+static int	 s_complete(const struct r1server *, uint64_t);
+static void	 s_decodes(struct np *, struct r1client *,
+		    const struct r1pong *);
+static void	 s_fnaks(struct np *, const struct r1client *,
+		    const struct r1status *, uint64_t);
+static uint64_t	 s_fseen(const struct r1server *, const struct r1status *);
+static void	 s_fdelay(struct r1server *, uint64_t, uint64_t);
+static unsigned	 s_fflight(const struct r1server *, const struct r1client *,
+		    const struct r1group *, uint64_t, uint64_t);
+static void	 s_fwant(struct np *, const struct r1client *, uint64_t,
+		    uint64_t, uint64_t, uint64_t);
+static void	 s_fqueue(struct r1server *, struct r1group *, unsigned);
+static void	 s_flog(struct r1group *, uint64_t);
+static void	 s_fcomplete(struct np *);
+static int	 s_fready(const struct r1server *);
+static size_t	 s_fbuild(struct r1server *, uint8_t *, uint64_t, unsigned);
+static void	 s_fsend(struct np *, uint64_t);
+static void	 k_fecwindow(struct r1cli *);
+static void	 k_unpark(struct np *, uint64_t);
+static void	 k_parity(struct np *, const struct r1parity *);
+static int	 k_decode(struct np *, uint64_t);
+static void	 k_sweep(struct np *);
+static unsigned	 k_gnaks(struct r1cli *, struct r1range *, uint64_t);
+static void	 k_fredo(struct r1cli *, uint64_t);
+
 const struct role rev1_server = SERVER_ROLE;
 const struct role rev1_client = CLIENT_ROLE;
 
@@ -273,6 +342,7 @@ s_init(struct np *np, uint64_t now)
 		err(1, NULL);
 	members_init(&s->cl, sizeof(struct r1client), o->nclients, s_senderr);
 	crc_join_init(&s->join, s->B);
+	s_fecinit(np);
 	s->ping_period = ping_period(o);
 	rate_start(o->rate, &s->rate, &s->cap);
 	s->rc.mode = RC_STARTUP;
@@ -297,6 +367,7 @@ s_fini(struct np *np)
 	free(s->queued);
 	free(s->rtxq);
 	free(s->tx);
+	s_fecfini(s);
 	members_free(&s->cl);
 	free(s);
 	np->rs = NULL;
@@ -360,7 +431,7 @@ s_ping(struct np *np, uint64_t now, int seeking)
 	uint64_t rtt = s_slowest(s);
 	size_t llen = np->o->label ? strlen(np->o->label) : 0;
 
-	g.flags = seeking ? PF_SEEK : 0;
+	g.flags = (seeking ? PF_SEEK : 0) | PF_PARITY;
 	if (np->o->nclients > QUIET_ROOM || s->cl.n > QUIET_ROOM)
 		g.flags |= PF_QUIET;
 	g.stamp = now;
@@ -507,6 +578,8 @@ s_sendable(const struct r1server *s)
 {
 	uint64_t limit;
 
+	if (s_fready(s))
+		return 1;
 	if (s->rq_len > 0)
 		return 1;
 	limit = s_limit(s);
@@ -552,6 +625,7 @@ s_pump(struct np *np, uint64_t now)
 	if (s->tokens > BURST_MAX)	/* a late wakeup keeps its due */
 		s->tokens = BURST_MAX;
 	limit = s_limit(s);
+	s_fsend(np, now);	/* parity first, in trains of its own */
 	while (n < TX_BYTES && s->tokens > 0) {
 		if ((rtx = s_pick(s, limit, &off)) == -1) {
 			s->starved = 1;	/* the rate allowed more */
@@ -837,15 +911,17 @@ s_join(struct np *np, const struct r1pkt *k, const struct sockaddr_in *from,
     uint64_t now)
 {
 	struct r1server *s = np->rs;
-	uint64_t t = k->u.stamp;
+	uint64_t t = k->u.pong.stamp;
 
 	if (!stamp_known(&s->stamps, t)) {
 		np->junk++;
 		return;
 	}
 	if (member_join(np, &s->cl, s->phase == S_SEEK, from, now, now - t,
-	    RTO_MIN) != NULL)
+	    RTO_MIN) != NULL) {
+		s_decodes(np, s_client(s, s->cl.n - 1), &k->u.pong);
 		s_advance(np, now);
+	}
 }
 
 static void
@@ -878,7 +954,11 @@ s_status(struct np *np, struct r1client *c, const struct r1status *st,
 	c->fresh = 1;
 	s_drate(s, c, now);
 	c->m.bytes = st->ack;
-	if (!c->slow)
+	if (c->slow)
+		return;		/* --min-rate: left behind, no repairs */
+	if (c->decodes)
+		s_fnaks(np, c, st, now);
+	else
 		s_naks(np, c, st, now);
 }
 
@@ -946,7 +1026,7 @@ s_packet(struct np *np, const uint8_t *p, size_t n,
 	}
 	switch (k.cmd) {
 	case R1_PONG:
-		s_pong(c, k.u.stamp, now);
+		s_pong(c, k.u.pong.stamp, now);
 		break;
 	case R1_READY:
 		c->ready = 1;
@@ -1179,7 +1259,7 @@ s_want_input(const struct np *np)
 {
 	const struct r1server *s = np->rs;
 
-	return s->phase >= S_TX && !s->eof && s->head - s->tail < s->W;
+	return s->phase >= S_TX && !s->eof && s->head - s_rtail(s) < s->W;
 }
 
 /* Read standard input into the ring, as much as it and the window take. */
@@ -1192,8 +1272,8 @@ s_input(struct np *np, uint64_t now)
 
 	(void)now;
 	room = s->W - at;
-	if (s->W - (s->head - s->tail) < room)
-		room = (size_t)(s->W - (s->head - s->tail));
+	if (s->W - (s->head - s_rtail(s)) < room)
+		room = (size_t)(s->W - (s->head - s_rtail(s)));
 	/* Not the whole window at once: sending starts at the first chunk. */
 	if (room > IN_CHUNK)
 		room = IN_CHUNK;
@@ -1212,6 +1292,7 @@ s_tally(const struct np *np, struct tally *t)
 	t->bytes = np->done && np->status != 1 ? s->head : s->tail;
 	t->blocks = s->npkt;
 	t->repeats = s->nrtx;
+	t->parity = s->npar;
 	t->npeers = s->cl.n;
 	t->nalive = s->cl.nalive;
 }
@@ -1250,6 +1331,8 @@ k_fini(struct np *np)
 	free(k->blen);
 	free(k->dcrc);
 	free(k->nak_at);
+	free(k->par);
+	free(k->zero);
 	free(k);
 	np->rs = NULL;
 }
@@ -1335,6 +1418,8 @@ k_lock(struct np *np, const struct r1ping *g,
 	k->B = g->block;
 	k->W = g->window;
 	k->nblk = k->W / k->B;
+	k->decode = !np->o->no_decode && (g->flags & PF_PARITY);
+	k->gk = k->decode ? groupk(k->nblk) : 1;
 	k->phase = K_SEEK;
 }
 
@@ -1356,6 +1441,7 @@ k_window(struct np *np, const struct r1ping *g)
 	    (k->dcrc = calloc(k->nblk, sizeof(*k->dcrc))) == NULL ||
 	    (k->nak_at = calloc(k->nblk, sizeof(*k->nak_at))) == NULL)
 		err(1, NULL);
+	k_fecwindow(k);
 	k_printable(label, g->label, g->llen);
 	info(np, "answering server %s, session %08x%s%s", addrstr(&k->srv),
 	    k->session, g->llen ? ", label " : "", label);
@@ -1407,6 +1493,8 @@ k_data(struct np *np, const struct r1data *d, const uint8_t *p, size_t n)
 		k->rcvd++;		/* had it, or beyond the window */
 		return 1;
 	}
+	if (k->npark > 0 && k->par[slot] != 0)
+		k_unpark(np, d->off);
 	at = k->ring + slot * k->B;
 	memcpy(at, d->data, len);
 	dcrc = np_crc32(at, len);
@@ -1424,7 +1512,11 @@ k_data(struct np *np, const struct r1data *d, const uint8_t *p, size_t n)
 		k->gaps = 1;	/* what lies between was lost: ask at once */
 	if (d->off + len > k->hi)
 		k->hi = d->off + len;
+	if (d->off + len > k->top)
+		k->top = d->off + len;
 	k_advance(k);
+	if (k->npark > 0)
+		(void)k_decode(np, d->off / k->B / k->gk);
 	return 1;
 }
 
@@ -1435,7 +1527,7 @@ k_data(struct np *np, const struct r1data *d, const uint8_t *p, size_t n)
 static uint64_t
 k_limit(const struct r1cli *k)
 {
-	return k->wr - k->wr % k->B + k->W;
+	return k->wr - k->wr % (k->gk * k->B) + k->W;
 }
 
 /*
@@ -1561,7 +1653,8 @@ k_status(struct np *np, uint64_t now)
 	uint8_t p[R1_STATUS_MIN + 12 * MAX_RANGES];
 	struct r1status st;
 
-	st.nranges = k_naks(k, st.range, now);
+	st.nranges = k->decode ? k_gnaks(k, st.range, now) :
+	    k_naks(k, st.range, now);
 	st.ack = k->ack;
 	st.room = k_limit(k);
 	st.rcvd = k->rcvd;
@@ -1570,6 +1663,8 @@ k_status(struct np *np, uint64_t now)
 	k->next_status = now + (now - np->began < STATUS_START ? STATUS_FAST :
 	    k->quiet ? STATUS_QUIET : STATUS_EVERY);
 	k->status_at = now;
+	if (k->decode)
+		k_fredo(k, now);
 	k->status_room = k_limit(k);
 	k->gaps = 0;
 }
@@ -1641,9 +1736,13 @@ static void
 k_ping(struct np *np, const struct r1ping *g)
 {
 	struct r1cli *k = np->rs;
-	uint8_t q[R1_PONG_LEN];
+	uint8_t q[R1_PONG_FLAGS];
 
-	k_send(np, q, r1_pack_pong(q, k->session, g->stamp));
+	if (k->decode && (g->flags & PF_PARITY))
+		k_send(np, q, r1_pack_pong_flags(q, k->session, g->stamp,
+		    PONG_DECODES));
+	else
+		k_send(np, q, r1_pack_pong(q, k->session, g->stamp));
 	if (k->ring == NULL)
 		k_window(np, g);
 	k->quiet = (g->flags & PF_QUIET) != 0;
@@ -1691,6 +1790,7 @@ k_eot(struct np *np, const struct r1eot *e, const struct sockaddr_in *from)
 			return;
 		}
 		k->gaps = 1;
+		k_sweep(np);	/* the last group can be decoded now */
 	}
 	if (k->phase == K_END)
 		k->done_at = 0;	/* answer again */
@@ -1776,6 +1876,9 @@ k_packet(struct np *np, const uint8_t *p, size_t n,
 		break;
 	case R1_ERROR:
 		k_error(np, &pk.u.error, from);
+		break;
+	case R1_PARITY:
+		k_parity(np, &pk.u.parity);
 		break;
 	default:
 		goto junk;
@@ -1875,4 +1978,637 @@ k_peer(const struct np *np, unsigned i, struct peer *p)
 	p->bytes = k->wr;
 	p->result = k->phase == K_END && k->result == DONE_OK ? PEER_DONE :
 	    PEER_ACTIVE;
+}
+
+/* ---- parity on demand (PROTOCOL.txt 10.13) --------------------------- */
+
+/*
+ * Data blocks a group, from the blocks in the window: the same at both
+ * ends, so no packet carries it.  A quarter of the window at most, so
+ * that a client's window, which starts at the group being written out,
+ * keeps three quarters of its room.
+ */
+static unsigned
+groupk(size_t nblk)
+{
+	size_t k = nblk / 4;
+
+	if (k > GROUP_MAX)
+		k = GROUP_MAX;
+	return k < 1 ? 1 : (unsigned)k;
+}
+
+static void
+s_fecinit(struct np *np)
+{
+	struct r1server *s = np->rs;
+
+	s->gk = groupk(s->nblk);
+	/* The groups that [tail, tail + W) can touch, and a spare. */
+	s->ng = s->nblk / s->gk + 2;
+	s->fd_cur = s->fd_prev = UINT64_MAX;
+	if ((s->groups = calloc(s->ng, sizeof(*s->groups))) == NULL ||
+	    (s->zero = calloc(1, s->B)) == NULL)
+		err(1, NULL);
+}
+
+static void
+s_fecfini(struct r1server *s)
+{
+	free(s->groups);
+	free(s->zero);
+}
+
+/*
+ * Where the ring's oldest byte may be: the tail rounded down to a group,
+ * so that a group still being repaired is in the ring whole.
+ */
+static uint64_t
+s_rtail(const struct r1server *s)
+{
+	return s->tail - s->tail % ((uint64_t)s->gk * s->B);
+}
+
+/* Group g's entry, made new if it held an older group. */
+static struct r1group *
+s_gent(struct r1server *s, uint64_t g)
+{
+	struct r1group *e = &s->groups[g % s->ng];
+
+	if (e->g != g) {
+		s->pwant -= e->want;
+		memset(e, 0, sizeof(*e));
+		e->g = g;
+	}
+	return e;
+}
+
+/* Every block of group g sent once (the stream may end inside it)? */
+static int
+s_complete(const struct r1server *s, uint64_t g)
+{
+	uint64_t gs = (uint64_t)s->gk * s->B;
+
+	return g * gs < s->next && ((g + 1) * gs <= s->next ||
+	    (s->eof && s->next == s->head));
+}
+
+/*
+ * The R1_PONG that admits a client says whether it takes parity (the
+ * 18-byte form), once for the transfer: a later one, forged or not,
+ * cannot make a client that does not decode wait for parity.
+ */
+static void
+s_decodes(struct np *np, struct r1client *c, const struct r1pong *pg)
+{
+	c->decodes = pg->flagged && (pg->flags & PONG_DECODES);
+	if (c->decodes)
+		debug(np, "client %s decodes parity", addrstr(&c->m.addr));
+}
+
+/*
+ * A decoding client's ranges: the blocks it lists in a group are the
+ * parity blocks that group still needs there (its holes less the parity
+ * it holds).  Counted a group at a time, without a walk over the blocks.
+ */
+static void
+s_fnaks(struct np *np, const struct r1client *c, const struct r1status *st,
+    uint64_t now)
+{
+	struct r1server *s = np->rs;
+	uint64_t off, b0, b1, g, cur = UINT64_MAX, m = 0, lo, hi, seen;
+	unsigned i;
+
+	seen = s_fseen(s, st);
+	s_fdelay(s, seen, now);
+	for (i = 0; i < st->nranges; i++) {
+		off = st->range[i].off;
+		if (st->range[i].len == 0)
+			continue;	/* the newest block: s_fseen */
+		if (off % s->B != 0 || off < s->tail ||
+		    st->range[i].len > s->W ||
+		    off + st->range[i].len > s->next) {
+			np->junk++;
+			continue;
+		}
+		b0 = off / s->B;
+		b1 = (off + st->range[i].len - 1) / s->B;
+		for (g = b0 / s->gk; g <= b1 / s->gk; g++) {
+			lo = g * s->gk > b0 ? g * s->gk : b0;
+			hi = g * s->gk + s->gk - 1 < b1 ? g * s->gk + s->gk - 1 :
+			    b1;
+			if (g != cur) {
+				if (cur != UINT64_MAX)
+					s_fwant(np, c, cur, m, seen, now);
+				cur = g;
+				m = 0;
+			}
+			m += hi - lo + 1;
+		}
+	}
+	if (cur != UINT64_MAX)
+		s_fwant(np, c, cur, m, seen, now);
+}
+
+/*
+ * When the newest block a decoding client has went out: the report's
+ * last range is empty and names it (10.13), or else the block below its
+ * ack or the one after its last range is taken; 0 if it is not known.
+ * The server's packets reach a client in the order they were sent, so a
+ * client that has a block sent after a parity burst has had that burst
+ * (or lost it).
+ */
+static uint64_t
+s_fseen(const struct r1server *s, const struct r1status *st)
+{
+	const struct r1range *r = NULL;
+	uint64_t o;
+
+	if (st->nranges > 0)
+		r = &st->range[st->nranges - 1];
+	if (r != NULL && r->len == 0)
+		o = r->off;
+	else {
+		if (st->ack == 0 || st->ack > s->next)
+			return 0;
+		o = (st->ack - 1) / s->B * s->B;
+		if (r != NULL && r->off + r->len > o)
+			o = r->off + r->len;
+	}
+	if (o % s->B != 0 || o >= s->next || o < s_rtail(s) ||
+	    o + s->W < s->next)
+		return 0;		/* not a block, or a later one's slot */
+	return s->sent_at[o / s->B % s->nblk];
+}
+
+/*
+ * How long a block takes from being sent to a report that shows it: the
+ * least of now - seen over the decoding clients' reports of the last
+ * FD_SPAN to 2 FD_SPAN (a report that shows an older block, as one sent
+ * a while after its last block came, is not the least).  The queues on
+ * the way, at the server and at the switch, are in it, which the round
+ * trips of the pings, timed now and then, are not.
+ */
+static void
+s_fdelay(struct r1server *s, uint64_t seen, uint64_t now)
+{
+	if (seen == 0 || seen > now)
+		return;
+	if (s->fd_at == 0 || now - s->fd_at >= FD_SPAN) {
+		s->fd_prev = s->fd_cur;
+		s->fd_cur = UINT64_MAX;
+		s->fd_at = now;
+	}
+	if (now - seen < s->fd_cur)
+		s->fd_cur = now - seen;
+}
+
+/*
+ * The parity of group g on its way to client c, whose report shows a
+ * block sent at seen (0: not known): what is queued, and what was sent
+ * since seen (a block sent after it would show in the report), for as
+ * long as FLATE rto or twice the delivery delay (s_fdelay), whichever
+ * is longer, lest a lost block hold it for ever; if no block has gone
+ * out since (the window or the stream has stopped: the report cannot
+ * show one), for one rto.  Without seen, what went out in c's hold-off,
+ * as s_naks holds off a repeat.
+ */
+static unsigned
+s_fflight(const struct r1server *s, const struct r1client *c,
+    const struct r1group *e, uint64_t seen, uint64_t now)
+{
+	uint64_t hold, last = 0, t, late;
+	unsigned f = e->want, i;
+
+	hold = c->m.rtt.srtt / 2 > HOLDOFF_MIN ? c->m.rtt.srtt / 2 :
+	    HOLDOFF_MIN;
+	late = FLATE * c->m.rtt.rto;
+	t = s->fd_cur < s->fd_prev ? s->fd_cur : s->fd_prev;
+	if (t != UINT64_MAX && 2 * t > late)
+		late = 2 * t;
+	if (s->next > 0)
+		last = s->sent_at[(s->next - 1) / s->B % s->nblk];
+	for (i = 0; i < e->nsent; i++) {
+		t = e->sent[i].t;
+		if (seen == 0 ? now - t < hold : t > seen &&
+		    now - t < (t <= last ? late : c->m.rtt.rto))
+			f += e->sent[i].n;
+	}
+	return f;
+}
+
+/*
+ * Client c needs m parity blocks of group g; the newest block its report
+ * shows went out at seen.  Not all of g sent yet: it is remembered, and
+ * sent when g is.  Else what c needs beyond what is on its way to it
+ * (s_fflight) goes out: each a parity block not sent for g before, so
+ * any of them fills any hole at any client, and one burst serves all
+ * the clients that lack as many or fewer.
+ */
+static void
+s_fwant(struct np *np, const struct r1client *c, uint64_t g, uint64_t m,
+    uint64_t seen, uint64_t now)
+{
+	struct r1server *s = np->rs;
+	struct r1group *e;
+	unsigned f;
+
+	if (m > s->gk)
+		m = s->gk;
+	e = s_gent(s, g);
+	if (g >= s->gdone) {		/* not complete, or not looked at */
+		if (m > e->need)
+			e->need = (unsigned)m;
+		return;
+	}
+	if ((f = s_fflight(s, c, e, seen, now)) < m)
+		s_fqueue(s, e, (unsigned)m - f);
+}
+
+static void
+s_fqueue(struct r1server *s, struct r1group *e, unsigned n)
+{
+	e->want += n;
+	s->pwant += n;
+}
+
+/* One more parity block of the group sent at now, in its log. */
+static void
+s_flog(struct r1group *e, uint64_t now)
+{
+	if (e->nsent > 0 && e->sent[e->nsent - 1].t == now) {
+		e->sent[e->nsent - 1].n++;
+		return;
+	}
+	if (e->nsent == FLOG) {
+		/* The two oldest as one, at the later time: taken for on
+		   its way longer, never shorter. */
+		e->sent[1].n += e->sent[0].n;
+		memmove(&e->sent[0], &e->sent[1], (FLOG - 1) *
+		    sizeof(e->sent[0]));
+		e->nsent--;
+	}
+	e->sent[e->nsent].t = now;
+	e->sent[e->nsent++].n = 1;
+}
+
+/*
+ * Groups whose last block has gone out since the last look: the parity
+ * asked for before they were complete, and --fec's, go out now.
+ */
+static void
+s_fcomplete(struct np *np)
+{
+	struct r1server *s = np->rs;
+	struct r1group *e;
+	unsigned n;
+
+	while (s_complete(s, s->gdone)) {
+		e = s_gent(s, s->gdone);
+		n = e->need > np->o->fec ? e->need : np->o->fec;
+		e->need = 0;
+		if (n > 0)
+			s_fqueue(s, e, n);
+		s->gdone++;
+	}
+}
+
+/* Parity to send, or a group just complete to look at? */
+static int
+s_fready(const struct r1server *s)
+{
+	return s->pwant > 0 || s_complete(s, s->gdone);
+}
+
+/*
+ * One R1_PARITY, parity block k + idx of group g, into p; returns its
+ * length.  Made now, from the group's blocks in the ring: blocks past
+ * the stream's end are zeros, and so is the rest of a short last block.
+ */
+static size_t
+s_fbuild(struct r1server *s, uint8_t *p, uint64_t g, unsigned idx)
+{
+	const uint8_t *d[GROUP_MAX];
+	uint64_t off;
+	size_t at;
+	unsigned j;
+
+	for (j = 0; j < s->gk; j++) {
+		off = (g * s->gk + j) * s->B;
+		d[j] = off < s->head ? s->ring + off % s->W : s->zero;
+	}
+	if (s->eof && s->head % s->B != 0 && s->head > g * s->gk * s->B &&
+	    s->head <= (g + 1) * s->gk * s->B) {
+		/* Past the end, that slot holds nothing live (10.13). */
+		at = (size_t)(s->head % s->W);
+		memset(s->ring + at, 0, s->B - s->head % s->B);
+	}
+	(void)fec_encode(s->gk, idx, d, s->B, p + R1_PARITY_HDR);
+	return r1_pack_parity(p, s->session, (uint32_t)g, (uint8_t)idx,
+	    p + R1_PARITY_HDR, s->B);
+}
+
+/*
+ * The parity asked for, oldest group first, in trains of equal
+ * datagrams of their own, paced by the same tokens as R1_DATA.
+ */
+static void
+s_fsend(struct np *np, uint64_t now)
+{
+	struct r1server *s = np->rs;
+	struct r1group *e;
+	uint64_t g0;
+	size_t n = 0, seg = R1_PARITY_HDR + s->B + 4, i;
+
+	s_fcomplete(np);
+	if (s->pwant == 0)
+		return;
+	g0 = s_rtail(s) / ((uint64_t)s->gk * s->B);
+	for (i = 0; i < s->ng && n < TX_BYTES && s->tokens > 0; i++) {
+		e = &s->groups[(g0 + i) % s->ng];
+		if (e->want == 0)
+			continue;
+		if (e->g < g0) {	/* every client has it now */
+			s->pwant -= e->want;
+			e->want = 0;
+			continue;
+		}
+		while (e->want > 0 && n < TX_BYTES && s->tokens > 0) {
+			n += s_fbuild(s, s->tx + n, e->g, e->idx);
+			e->idx = (e->idx + 1) % (FEC_N - s->gk);
+			e->want--;
+			s->pwant--;
+			s_flog(e, now);
+			s->tokens -= (double)seg;
+			s->npar++;
+		}
+	}
+	if (n > 0) {
+		np->io->sendsegs(np->io->ctx, &np->net.dst, s->tx, n, seg);
+		s->sent_bytes += n;
+		s->last_send = now;
+	}
+}
+
+/* A decoding client's parity marks and zero block, beside its window. */
+static void
+k_fecwindow(struct r1cli *k)
+{
+	if (!k->decode)
+		return;
+	if ((k->par = calloc(k->nblk, 1)) == NULL ||
+	    (k->zero = calloc(1, k->B)) == NULL)
+		err(1, NULL);
+}
+
+/*
+ * The block at off is about to land in a slot that holds a parity block
+ * for its hole: the parity moves to another hole of the group that has
+ * none, or is given up (the block itself fills the hole).
+ */
+static void
+k_unpark(struct np *np, uint64_t off)
+{
+	struct r1cli *k = np->rs;
+	uint64_t gs = (uint64_t)k->gk * k->B, g0 = off - off % gs, o, end;
+	size_t slot = (size_t)(off / k->B % k->nblk), to;
+
+	end = k->eot ? k->total : k->hi;
+	if (end > k_limit(k))
+		end = k_limit(k);
+	if (end > g0 + gs)
+		end = g0 + gs;
+	for (o = g0 > k->ack ? g0 : k->ack; o < end; o += k->B) {
+		to = (size_t)(o / k->B % k->nblk);
+		if (o == off || k->have[to] || k->par[to] != 0)
+			continue;
+		memcpy(k->ring + to * k->B, k->ring + slot * k->B, k->B);
+		k->par[to] = k->par[slot];
+		k->par[slot] = 0;
+		return;
+	}
+	k->par[slot] = 0;
+	k->npark--;
+}
+
+/*
+ * R1_PARITY: kept in a hole of its group, in the window, that holds no
+ * parity yet (so a flood of parity takes no memory: at most one a
+ * hole); one the group has already, or with no hole to go to, is
+ * ignored.  Before R1_EOT only holes below hi count: past it, the
+ * stream may have ended.  Then the group is decoded if it can be.
+ */
+static void
+k_parity(struct np *np, const struct r1parity *f)
+{
+	struct r1cli *k = np->rs;
+	uint64_t gs, ga, g, g0, o, end;
+	uint32_t ahead;
+	size_t slot, hole = SIZE_MAX;
+	uint8_t pb;
+
+	if (k->phase != K_TX || !k->decode)
+		return;			/* not ours to use: not junk */
+	if (f->len != k->B || f->index > FEC_N - 1 - k->gk) {
+		np->junk++;
+		return;
+	}
+	gs = (uint64_t)k->gk * k->B;
+	ga = k->ack / gs;
+	/* The group number modulo 2^32, taken at or after ack's. */
+	ahead = f->group - (uint32_t)ga;
+	if (ahead >= 0x80000000U)
+		return;			/* all of it here */
+	g = ga + ahead;
+	g0 = g * gs;
+	end = k->eot ? k->total : k->hi;
+	if (end > k_limit(k))
+		end = k_limit(k);
+	if (end > g0 + gs)
+		end = g0 + gs;
+	pb = (uint8_t)(k->gk + f->index);
+	for (o = g0 > k->ack ? g0 : k->ack; o < end; o += k->B) {
+		slot = (size_t)(o / k->B % k->nblk);
+		if (k->have[slot])
+			continue;
+		if (k->par[slot] == pb)
+			return;		/* had it */
+		if (k->par[slot] == 0 && hole == SIZE_MAX)
+			hole = slot;
+	}
+	if (hole == SIZE_MAX)
+		return;
+	memcpy(k->ring + hole * k->B, f->parity, k->B);
+	k->par[hole] = pb;
+	k->npark++;
+	k->rcvd++;		/* what reaches us, as a repeat would */
+	(void)k_decode(np, g);
+}
+
+/*
+ * Group g, once every hole of it holds a parity block and its extent is
+ * known (R1_EOT, or hi past it): the holes are decoded in place, taken
+ * as arrived blocks (each parity block was counted as received when it
+ * came), and ack moves on.  The last group's blocks past
+ * the stream's end are zeros, and a short last block is zero-padded, as
+ * at the server.  The stream's CRC at the end judges the result.
+ * Returns the blocks decoded.
+ */
+static int
+k_decode(struct np *np, uint64_t g)
+{
+	struct r1cli *k = np->rs;
+	uint64_t gs = (uint64_t)k->gk * k->B, g0 = g * gs, real, o;
+	unsigned idx[GROUP_MAX], j, n = 0;
+	uint8_t *blk[GROUP_MAX], *at;
+	size_t slot, len;
+
+	if (!k->eot && g0 + gs > k->hi)
+		return 0;
+	real = k->eot && k->total < g0 + gs ? k->total : g0 + gs;
+	for (j = 0; j < k->gk; j++) {
+		o = g0 + (uint64_t)j * k->B;
+		idx[j] = j;
+		if (o >= real) {
+			blk[j] = k->zero;
+			continue;
+		}
+		slot = (size_t)(o / k->B % k->nblk);
+		at = blk[j] = k->ring + slot * k->B;
+		if (o < k->ack || k->have[slot]) {
+			if (o + k->B > real)	/* the short last block */
+				memset(at + (real - o), 0,
+				    (size_t)(k->B - (real - o)));
+			continue;
+		}
+		if (k->par[slot] == 0)
+			return 0;	/* a hole without parity */
+		idx[j] = k->par[slot];
+		n++;
+	}
+	if (n == 0)
+		return 0;
+	if (fec_decode(k->gk, idx, blk, k->B) == -1)
+		return 0;	/* not for parity we checked: never */
+	for (j = 0; j < k->gk; j++) {
+		if (idx[j] == j)
+			continue;
+		o = g0 + (uint64_t)j * k->B;
+		slot = (size_t)(o / k->B % k->nblk);
+		len = real - o < k->B ? (size_t)(real - o) : k->B;
+		k->par[slot] = 0;
+		k->npark--;
+		k->have[slot] = 1;
+		k->blen[slot] = (uint32_t)len;
+		k->dcrc[slot] = np_crc32(k->ring + slot * k->B, len);
+		if (k->nak_at[slot] == 0)
+			k->missed++;	/* lost, if never asked for */
+		if (o + len > k->hi)
+			k->hi = o + len;
+	}
+	k_advance(k);
+	return (int)n;
+}
+
+/* R1_EOT has come: every group holding parity may decode now. */
+static void
+k_sweep(struct np *np)
+{
+	struct r1cli *k = np->rs;
+	uint64_t gs, g, end;
+
+	if (!k->decode || k->npark == 0)
+		return;
+	gs = (uint64_t)k->gk * k->B;
+	end = k_limit(k) < k->total ? k_limit(k) : k->total;
+	for (g = k->ack / gs; g * gs < end && k->npark > 0; g++)
+		(void)k_decode(np, g);
+}
+
+/*
+ * A decoding client's missing ranges: in each group with a hole due to
+ * be asked for again (k_naks' retry time), every hole that holds no
+ * parity yet, so that the blocks listed in a group are the parity it
+ * needs.  Returns how many ranges (at most MAX_RANGES).
+ */
+static unsigned
+k_gnaks(struct r1cli *k, struct r1range *r, uint64_t now)
+{
+	uint64_t gs = (uint64_t)k->gk * k->B, g0, ge, lo, o, end, start = 0;
+	uint64_t retry;
+	unsigned nr = 0;
+	size_t slot;
+	int open, due;
+
+	retry = 2 * k->rtt > NAK_MIN ? 2 * k->rtt : NAK_MIN;
+	end = k->hi;
+	if (k->eot && k->total > end)
+		end = k->total;
+	if (end > k_limit(k))
+		end = k_limit(k);
+	k->redo = 0;
+	for (g0 = k->ack - k->ack % gs; g0 < end && nr < MAX_RANGES;
+	    g0 += gs) {
+		ge = g0 + gs < end ? g0 + gs : end;
+		lo = g0 > k->ack ? g0 : k->ack;
+		for (o = lo, due = 0; o < ge; o += k->B) {
+			slot = (size_t)(o / k->B % k->nblk);
+			if (k->have[slot] || k->par[slot] != 0)
+				continue;
+			if (k->nak_at[slot] == 0 ||
+			    now - k->nak_at[slot] >= retry)
+				due = 1;
+			else if (k->redo == 0 ||
+			    k->nak_at[slot] + retry < k->redo)
+				k->redo = k->nak_at[slot] + retry;
+		}
+		if (!due)
+			continue;
+		for (o = lo, open = 0; o < ge && nr < MAX_RANGES;
+		    o += k->B) {
+			slot = (size_t)(o / k->B % k->nblk);
+			if (!k->have[slot] && k->par[slot] == 0) {
+				if (k->nak_at[slot] == 0)
+					k->missed++;
+				k->nak_at[slot] = now;
+				if (!open)
+					start = o, open = 1;
+				continue;
+			}
+			if (open) {
+				r[nr].off = start;
+				r[nr++].len = (uint32_t)(o - start);
+				open = 0;
+			}
+		}
+		if (open) {
+			/* At the group's end; the stream's, if sooner. */
+			r[nr].off = start;
+			r[nr++].len = (uint32_t)((o < ge ? o : ge) - start);
+		}
+		if (k->redo == 0 || now + retry < k->redo)
+			k->redo = now + retry;
+	}
+	if (nr > 0 && nr < MAX_RANGES && k->top > 0) {
+		/* The newest block here: an empty range (10.13). */
+		r[nr].off = (k->top - 1) / k->B * k->B;
+		r[nr++].len = 0;
+	}
+	return nr;
+}
+
+/*
+ * A decoding client that lacks blocks asks again once the retry time has
+ * passed (k_gnaks noted when), not only at its next report (up to 50 ms
+ * later, when no new gap makes one due sooner): lost parity near the end
+ * of the stream or of the window is asked for again in time.  The
+ * server ignores a request for parity still on its way (s_fflight).
+ */
+static void
+k_fredo(struct r1cli *k, uint64_t now)
+{
+	uint64_t t = k->redo > now + REDO_MIN ? k->redo : now + REDO_MIN;
+
+	if (k->redo != 0 && t < k->next_status)
+		k->next_status = t;
 }

@@ -35,6 +35,7 @@ static int	 r1_unpack_status(const uint8_t *, size_t, struct r1pkt *);
 static int	 r1_unpack_eot(const uint8_t *, size_t, struct r1pkt *);
 static int	 r1_unpack_done(const uint8_t *, size_t, struct r1pkt *);
 static int	 r1_unpack_error(const uint8_t *, size_t, struct r1pkt *);
+static int	 r1_unpack_parity(const uint8_t *, size_t, struct r1pkt *);
 
 /* ---- NetPipe Rev. 0 ------------------------------------------------ */
 
@@ -305,12 +306,29 @@ r1_pack_pong(uint8_t *p, uint32_t session, uint64_t stamp)
 	return r1_seal(p, 13);
 }
 
+/*
+ * R1_PONG with flags: 0:cmd 1:session 5:stamp(8) 13:flags(1) 14:crc, 18
+ * bytes: a client's answer to an R1_PING with PF_PARITY (PONG_DECODES).
+ */
+size_t
+r1_pack_pong_flags(uint8_t *p, uint32_t session, uint64_t stamp,
+    uint8_t flags)
+{
+	r1_hdr(p, R1_PONG, session);
+	put64(p + 5, stamp);
+	p[13] = flags;
+	return r1_seal(p, 14);
+}
+
+/* Either form; the 17-byte one has no flags (0). */
 static int
 r1_unpack_pong(const uint8_t *p, size_t n, struct r1pkt *k)
 {
-	if (n != R1_PONG_LEN)
+	if (n != R1_PONG_LEN && n != R1_PONG_FLAGS)
 		return -1;
-	k->u.stamp = get64(p + 5);
+	k->u.pong.stamp = get64(p + 5);
+	k->u.pong.flagged = n == R1_PONG_FLAGS;
+	k->u.pong.flags = n == R1_PONG_FLAGS ? p[13] : 0;
 	return 0;
 }
 
@@ -492,6 +510,43 @@ r1_unpack_error(const uint8_t *p, size_t n, struct r1pkt *k)
 }
 
 /*
+ * R1_PARITY: 0:cmd 1:session 5:group(4) 9:index(1) 10:parity(len)
+ * 10+len:crc, 14+len bytes: parity block k + index of the group (len
+ * is the block size B).  The parity may already be in place at
+ * p + R1_PARITY_HDR (then it is not copied).
+ */
+size_t
+r1_pack_parity(uint8_t *p, uint32_t session, uint32_t group, uint8_t index,
+    const uint8_t *parity, size_t len)
+{
+	r1_hdr(p, R1_PARITY, session);
+	put32(p + 5, group);
+	p[9] = index;
+	if (len > 0 && parity != p + R1_PARITY_HDR)
+		memcpy(p + R1_PARITY_HDR, parity, len);
+	return r1_seal(p, R1_PARITY_HDR + len);
+}
+
+/*
+ * At least one byte of parity; its length is n - 14, which the client
+ * checks against its block size, as it checks the index against its
+ * group size: neither is known here.
+ */
+static int
+r1_unpack_parity(const uint8_t *p, size_t n, struct r1pkt *k)
+{
+	struct r1parity *f = &k->u.parity;
+
+	if (n <= R1_PARITY_HDR + 4)
+		return -1;
+	f->group = get32(p + 5);
+	f->index = p[9];
+	f->parity = p + R1_PARITY_HDR;
+	f->len = n - R1_PARITY_HDR - 4;
+	return 0;
+}
+
+/*
  * A Rev. 1 datagram of n bytes into k: 0 if it is a well-formed packet,
  * else -1.  Once n >= R1_MIN, k->cmd and k->session are filled in
  * either way; only cmd's part of k->u is written (an R1_STATUS, its
@@ -508,7 +563,7 @@ r1_unpack(const uint8_t *p, size_t n, struct r1pkt *k)
 		return -1;
 	k->cmd = p[0];
 	k->session = get32(p + 1);
-	if (p[0] < R1_PING || p[0] > R1_BYE)
+	if (p[0] < R1_PING || p[0] > R1_PARITY)
 		return -1;		/* no CRC spent on an unknown command */
 	if (p[0] == R1_DATA)
 		return r1_unpack_data(p, n, k);
@@ -531,6 +586,8 @@ r1_unpack(const uint8_t *p, size_t n, struct r1pkt *k)
 		return r1_unpack_done(p, n, k);
 	case R1_ERROR:
 		return r1_unpack_error(p, n, k);
+	case R1_PARITY:
+		return r1_unpack_parity(p, n, k);
 	default:
 		return -1;
 	}

@@ -186,6 +186,11 @@ run() {
 	case $tool in
 	netpipe*) rtx=$(sed -n 's/.* \([0-9.]*\)% repeated.*/\1/p' \
 	    "$W/s.err")
+		# Parity on demand's parity blocks are repairs too.
+		par=$(sed -n 's/.* \([0-9.]*\)% parity$/\1/p' "$W/s.err")
+		[ -n "$rtx" ] && [ -n "$par" ] &&
+		    rtx=$(awk -v r="$rtx" -v p="$par" \
+		    'BEGIN { printf "%.2f", r + p }')
 		[ -z "$rtx" ] && rtx=$(sed -n 's/.*, \([0-9]*\) repeats.*/\1/p' \
 		    "$W/s.err") && [ -n "$rtx" ] && \
 		    rtx=$(awk -v r="$rtx" -v s="$size" \
@@ -259,13 +264,14 @@ ratio() {	# ratio LABEL: netpipe's goodput over udpcast's
 }
 
 # simrun N LOSS%: the simulator on the model of the LAN's case, RUNS
-# seeds; prints the median's goodput % of the link and repeat %.
+# seeds; prints the median's goodput % of the link and repeat % (with
+# parity blocks).
 simrun() {
 	for r in $(seq 1 "$RUNS"); do
 		"$SIM" -n "$1" --loss "$2" --port-rate 100M \
 		    --port-queue 512k --server-rate 1G --server-queue 1536k \
 		    --size "$SIMSIZE" --seed "$r" | tail -n 1 |
-		    jq -r '"\(.goodput_pct) \(.repeat_pct) \(.intact)"'
+		    jq -r '"\(.goodput_pct) \(.repeat_pct + (.parity_pct // 0)) \(.intact)"'
 	done | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
 }
 
@@ -380,4 +386,5 @@ echo "seconds: server start to exit, read in its namespace;"
 echo "MB/s: 10^6 bytes of stream a second;"
 echo "runs: $RUNS a case, the one of median goodput shown;"
 echo "%link: of 1 Gbit/s; CPU: user+sys seconds (clients summed);"
-echo "MB: peak RSS (clients: the largest); rtx%: repeats of data packets."
+echo "MB: peak RSS (clients: the largest); rtx%: repeats of data packets"
+echo "(netpipe: and parity blocks, Rev. 1's parity on demand)."

@@ -8,7 +8,9 @@
  * PROTOCOL.txt, and those bytes unpacked.  (2) Round trips: pack, then
  * unpack gives the same fields.  (3) Rejects: every truncation, one
  * byte too many, a flipped bit in a sealed packet, wrong length fields
- * under a good seal, a label over 64 bytes, unknown commands.  Each
+ * under a good seal, a label over 64 bytes, unknown commands.  R1_PONG
+ * in both its forms (17 bytes, and 18 with the flags byte) and R1_PARITY
+ * (parity on demand) with the rest.  Each
  * datagram the rejects feed the unpackers is a heap copy of exactly its
  * length, so that a sanitizer build sees any read past its end.
  *
@@ -43,6 +45,7 @@ static void	 rejects1(const char *, const uint8_t *, size_t);
 static void	 flips0(const char *, const uint8_t *, size_t);
 static void	 flips1(const char *, const uint8_t *, size_t);
 static void	 resealed1(const char *, const uint8_t *, size_t);
+static void	 resealed_pong(const uint8_t *, size_t);
 static void	 fill(uint8_t *, size_t, unsigned);
 static void	 kat_crc(void);
 static void	 kat_r0(void);
@@ -56,6 +59,8 @@ static void	 rt_r1_ping(size_t);
 static void	 rt_r1(void);
 static void	 rt_r1_data(size_t, uint64_t, size_t);
 static void	 rt_r1_status(unsigned);
+static void	 rt_r1_pong(uint32_t, uint8_t);
+static void	 rt_r1_parity(size_t, uint32_t, uint8_t);
 static void	 bad_r0(void);
 static void	 bad_r1(void);
 static void	 bad_label(size_t, int);
@@ -237,6 +242,25 @@ resealed1(const char *what, const uint8_t *p, size_t n)
 	    "sealed: accepted", what);
 }
 
+/*
+ * R1_PONG's lengths behind the seal: sealed at every length from R1_MIN
+ * to 30 bytes, it is taken at 17 and 18 only (either form).
+ */
+static void
+resealed_pong(const uint8_t *p, size_t n)
+{
+	size_t m;
+
+	for (m = R1_MIN; m <= 30; m++) {
+		memset(buf2, 0, sizeof(buf2));
+		memcpy(buf2, p, m - 4 < n - 4 ? m - 4 : n - 4);
+		CHECK(accepts1(buf2, reseal(buf2, m - 4)) ==
+		    (m == R1_PONG_LEN || m == R1_PONG_FLAGS), "R1_PONG of %zu "
+		    "bytes, sealed: %s", m, m == R1_PONG_LEN ||
+		    m == R1_PONG_FLAGS ? "rejected" : "accepted");
+	}
+}
+
 /* n bytes of a pattern that differs with seed. */
 static void
 fill(uint8_t *p, size_t n, unsigned seed)
@@ -365,6 +389,12 @@ kat_r1(void)
 	    0x3e, 0x47, 0x56, 0x94 };
 	static const uint8_t error[] = { HDR(R1_ERROR), 0, 0, 0, NPE_DROPPED,
 	    0, 0, 0, 110, 0x1a, 0x97, 0xfa, 0xf3 };
+	static const uint8_t pong18[] = { HDR(R1_PONG),
+	    0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, PONG_DECODES,
+	    0xf6, 0x9a, 0x2b, 0xc0 };
+	static const uint8_t parity[] = { HDR(R1_PARITY),
+	    0x12, 0x34, 0x56, 0x78, 0x07,
+	    'p', 'a', 'r', 'i', 't', 'y', 0x77, 0xfa, 0xdd, 0x09 };
 #undef HDR
 	struct r1eot e = { 0x123456789ULL, 0xcafebabe };
 	struct r1pkt k;
@@ -372,8 +402,25 @@ kat_r1(void)
 	same(__LINE__, "R1_PONG", buf, r1_pack_pong(buf, SESSION,
 	    0x0102030405060708ULL), pong, sizeof(pong));
 	CHECK(r1_unpack(pong, sizeof(pong), &k) == 0 && k.cmd == R1_PONG &&
-	    k.session == SESSION && k.u.stamp == 0x0102030405060708ULL,
+	    k.session == SESSION && k.u.pong.stamp == 0x0102030405060708ULL &&
+	    !k.u.pong.flagged && k.u.pong.flags == 0,
 	    "R1_PONG known answer: unpacked wrong");
+	same(__LINE__, "R1_PONG with flags", buf, r1_pack_pong_flags(buf,
+	    SESSION, 0x0102030405060708ULL, PONG_DECODES), pong18,
+	    sizeof(pong18));
+	CHECK(r1_unpack(pong18, sizeof(pong18), &k) == 0 &&
+	    k.cmd == R1_PONG && k.session == SESSION &&
+	    k.u.pong.stamp == 0x0102030405060708ULL && k.u.pong.flagged &&
+	    k.u.pong.flags == PONG_DECODES,
+	    "R1_PONG with flags known answer: unpacked wrong");
+	same(__LINE__, "R1_PARITY", buf, r1_pack_parity(buf, SESSION,
+	    0x12345678, 7, (const uint8_t *)"parity", 6), parity,
+	    sizeof(parity));
+	CHECK(r1_unpack(parity, sizeof(parity), &k) == 0 &&
+	    k.cmd == R1_PARITY && k.session == SESSION &&
+	    k.u.parity.group == 0x12345678 && k.u.parity.index == 7 &&
+	    k.u.parity.len == 6 && k.u.parity.parity == parity + 10,
+	    "R1_PARITY known answer: unpacked wrong");
 	same(__LINE__, "R1_INIT", buf, r1_pack_small(buf, R1_INIT, SESSION),
 	    init, sizeof(init));
 	same(__LINE__, "R1_READY", buf, r1_pack_small(buf, R1_READY,
@@ -596,11 +643,11 @@ rt_r1(void)
 		n = r1_pack_pong(buf, v[i], (uint64_t)v[i] << 32 | ~v[i]);
 		CHECK(n == R1_PONG_LEN && r1_unpack(buf, n, &k) == 0 &&
 		    k.cmd == R1_PONG && k.session == v[i] &&
-		    k.u.stamp == ((uint64_t)v[i] << 32 | ~v[i]),
-		    "R1_PONG %u: round trip", v[i]);
+		    k.u.pong.stamp == ((uint64_t)v[i] << 32 | ~v[i]) &&
+		    !k.u.pong.flagged, "R1_PONG %u: round trip", v[i]);
 		rejects1("R1_PONG", buf, n);
 		flips1("R1_PONG", buf, n);
-		resealed1("R1_PONG", buf, n);
+		resealed_pong(buf, n);
 		e.length = (uint64_t)~v[i] << 32 | v[i];
 		e.scrc = ~v[i];
 		n = r1_pack_eot(buf, v[i], &e);
@@ -712,6 +759,54 @@ rt_r1_status(unsigned nr)
 	    n), "R1_STATUS with MAX_RANGES + 1 ranges: accepted");
 }
 
+/* An R1_PONG with flags: the 18-byte form. */
+static void
+rt_r1_pong(uint32_t session, uint8_t flags)
+{
+	uint64_t t = (uint64_t)~session << 32 | session;
+	struct r1pkt k;
+	size_t n;
+
+	n = r1_pack_pong_flags(buf, session, t, flags);
+	CHECK(n == R1_PONG_FLAGS && r1_unpack(buf, n, &k) == 0 &&
+	    k.cmd == R1_PONG && k.session == session && k.u.pong.stamp == t &&
+	    k.u.pong.flagged && k.u.pong.flags == flags, "R1_PONG with flags "
+	    "%02x: round trip", flags);
+	rejects1("R1_PONG with flags", buf, n);
+	flips1("R1_PONG with flags", buf, n);
+	resealed_pong(buf, n);
+}
+
+/* An R1_PARITY of len bytes, also built in place. */
+static void
+rt_r1_parity(size_t len, uint32_t group, uint8_t index)
+{
+	static uint8_t par[MAX_BLOCK1];
+	struct r1pkt k;
+	size_t n;
+
+	fill(par, len, group);
+	n = r1_pack_parity(buf, SESSION, group, index, par, len);
+	CHECK(n == R1_PARITY_HDR + len + 4 && r1_intact(buf, n) &&
+	    r1_unpack(buf, n, &k) == 0 && k.cmd == R1_PARITY &&
+	    k.session == SESSION && k.u.parity.group == group &&
+	    k.u.parity.index == index && k.u.parity.len == len &&
+	    k.u.parity.parity == buf + R1_PARITY_HDR &&
+	    memcmp(k.u.parity.parity, par, len) == 0, "R1_PARITY of %zu "
+	    "bytes: round trip", len);
+	/* Its overhead is below R1_DATA's: it fits where a block does. */
+	CHECK(n < R1_DATA_HDR + len + 4, "R1_PARITY of %zu bytes: longer "
+	    "than R1_DATA", len);
+	memset(buf2, 0, n);
+	memcpy(buf2 + R1_PARITY_HDR, par, len);
+	same(__LINE__, "R1_PARITY built in place", buf2, r1_pack_parity(buf2,
+	    SESSION, group, index, buf2 + R1_PARITY_HDR, len), buf, n);
+	if (len > 64)
+		return;
+	rejects1("R1_PARITY", buf, n);
+	flips1("R1_PARITY", buf, n);
+}
+
 /* ---- (3) rejects: the rest ---------------------------------------- */
 
 static void
@@ -755,6 +850,10 @@ bad_r1(void)
 	r1_pack_data(buf, SESSION, 0, NULL, 0, 0);
 	n = reseal(buf, R1_DATA_HDR);
 	CHECK(!accepts1(buf, n), "R1_DATA with no data: accepted");
+	/* An R1_PARITY with no parity, sealed. */
+	n = r1_pack_parity(buf, SESSION, 0, 0, NULL, 0);
+	CHECK(n == R1_PARITY_HDR + 4 && !accepts1(buf, n), "R1_PARITY with "
+	    "no parity: accepted");
 	/* An R1_PING whose label length says one more or one less. */
 	n = r1_pack_ping(buf, SESSION, &(struct r1ping){ .llen = 2,
 	    .label = (const uint8_t *)"xy" });
@@ -819,7 +918,7 @@ unknown(void)
 				CHECK(!accepts0(buf, len[i]), "r0: command "
 				    "0x%02x, %zu bytes: accepted", c, len[i]);
 			put32(buf + 1, SESSION);
-			if (len[i] >= R1_MIN && (c < R1_PING || c > R1_BYE))
+			if (len[i] >= R1_MIN && (c < R1_PING || c > R1_PARITY))
 				CHECK(!accepts1(buf, reseal(buf, len[i] - 4)),
 				    "r1: command 0x%02x, %zu bytes: accepted",
 				    c, len[i]);
@@ -865,6 +964,13 @@ main(void)
 	rt_r1_status(0);
 	rt_r1_status(1);
 	rt_r1_status(MAX_RANGES);
+	rt_r1_pong(SESSION, PONG_DECODES);
+	rt_r1_pong(0, 0);
+	rt_r1_pong(UINT32_MAX, 0xff);
+	rt_r1_parity(1, 0, 0);
+	rt_r1_parity(64, 1, 63);
+	rt_r1_parity(DEF_BLOCK1, 0x80000000, 191);
+	rt_r1_parity(MAX_BLOCK1, UINT32_MAX, 255);
 	bad_r0();
 	bad_r1();
 	unknown();

@@ -20,8 +20,9 @@
  *		bytes (a wrong CRC); a Rev. 1 packet of the session with a
  *		right CRC but a wrong length for its command (an R1_DATA
  *		of no data, or longer than the default block of 1455
- *		bytes); a well-formed packet of another session; and a
- *		well-formed packet of the session itself.
+ *		bytes; an R1_PARITY not of that block); a well-formed
+ *		packet of another session; and a well-formed packet of the
+ *		session itself.
  * -f src:port	Send from that address and port, as if from netpipe's
  *		peer (a raw socket: root only), and only junk that no
  *		peer may take for a packet: never the well-formed kinds;
@@ -59,11 +60,13 @@
 #define TX_HDR		9
 #define TX_OVERHEAD	13
 #define PACE_NS		100000		/* between two datagrams */
-#define R1_FIRST	0x0c		/* R1_PING .. R1_BYE */
-#define R1_NCMD		10
+#define R1_FIRST	0x0c		/* R1_PING .. R1_PARITY */
+#define R1_NCMD		11
 #define R1_DATA		0x10
 #define R1_PING		0x0c
 #define R1_STATUS	0x11
+#define R1_PONG		0x0d
+#define R1_PONG_FLAGS	18		/* R1_PONG's other good length */
 #define R1_BLOCK	1455		/* the default Rev. 1 block */
 #define HDRS		28		/* IPv4 and UDP headers, for -f */
 #define POOL		256		/* -F: datagrams sent over and over */
@@ -74,9 +77,12 @@ static const size_t cmdlen[NCMD + 1] = {
 	0, 9, 9, 5, 1, TX_OVERHEAD, 1, 5, 9, 1, 1, 1
 };
 
-/* Rev. 1: the same, R1_PING without a label, R1_STATUS without ranges. */
+/*
+ * Rev. 1: the same, R1_PING without a label, R1_STATUS without ranges,
+ * R1_PARITY of a default block.
+ */
 static const size_t r1len[R1_NCMD] = {
-	39, 17, 9, 9, 18, 35, 21, 13, 17, 9
+	39, 17, 9, 9, 18, 35, 21, 13, 17, 9, R1_BLOCK + 14
 };
 
 static uint64_t rng;
@@ -283,6 +289,8 @@ junk1(uint8_t *b, unsigned long i, uint32_t session, int spoof)
 			    1 + rnd() % 11;
 		else
 			len = wrong(r1len[cmd - R1_FIRST], 9);
+		if (cmd == R1_PONG && len == R1_PONG_FLAGS)
+			len++;		/* its other good length */
 		if (cmd == R1_PING)
 			b[34] %= 65;
 		if (cmd == R1_STATUS) {

@@ -138,6 +138,7 @@ t() {
 	num "$T/s.json" seconds '>' 0
 	num "$T/s.json" rate_bytes_per_s '>' 0
 	num "$T/s.json" retransmit_pct '>=' 0
+	num "$T/s.json" parity_pct '>=' 0
 	[ "$(nclients "$T/s.json")" = 3 ] || fail "not 3 clients in the stats"
 	entry "$T/s.json" "$victim"
 	is "$T/s.json" "$E.result" '"dropped"'
@@ -160,6 +161,7 @@ t() {
 		is "$T/$c.json" bytes "$SIZE"
 		is "$T/$c.json" server "\"127.0.0.1:$((PORT + 1))\""
 		is "$T/$c.json" retransmit_pct null
+		is "$T/$c.json" parity_pct null
 		[ "$(nclients "$T/$c.json")" = 0 ] || fail "$c lists clients"
 	done
 	# Killed by SIGKILL: nothing could be written.

@@ -90,6 +90,12 @@ bad -c --first-seq 4294967296
 bad -s -i this-name-is-far-too-long-for-an-interface
 bad -s --stats ""
 bad -c --stats
+bad -s --fec 65
+bad -s --fec -1
+bad -s --fec x
+bad -s --fec
+bad -c --fec 1
+bad -s -0 --fec 1
 [ ! -s "$T/bad" ] ||
     fail "$(grep -c . "$T/bad") bad command lines not rejected as they should be:
 $(cat "$T/bad")"

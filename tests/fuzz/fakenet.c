@@ -51,7 +51,7 @@ static const uint8_t r0_client_cmds[256] = {
 };
 static const uint8_t r1_server_cmds[256] = {
 	[R1_PING] = 1, [R1_INIT] = 1, [R1_DATA] = 1, [R1_EOT] = 1,
-	[R1_ERROR] = 1, [R1_BYE] = 1
+	[R1_ERROR] = 1, [R1_BYE] = 1, [R1_PARITY] = 1
 };
 static const uint8_t r1_client_cmds[256] = {
 	[R1_PONG] = 1, [R1_READY] = 1, [R1_STATUS] = 1, [R1_DONE] = 1,
@@ -203,7 +203,10 @@ r1_repack(uint8_t *q, const struct r1pkt *k)
 	case R1_PING:
 		return r1_pack_ping(q, k->session, &k->u.ping);
 	case R1_PONG:
-		return r1_pack_pong(q, k->session, k->u.stamp);
+		if (k->u.pong.flagged)
+			return r1_pack_pong_flags(q, k->session,
+			    k->u.pong.stamp, k->u.pong.flags);
+		return r1_pack_pong(q, k->session, k->u.pong.stamp);
 	case R1_DATA:
 		return r1_pack_data(q, k->session, k->u.data.off,
 		    k->u.data.data, k->u.data.len, k->u.data.crc);
@@ -216,6 +219,9 @@ r1_repack(uint8_t *q, const struct r1pkt *k)
 	case R1_ERROR:
 		return r1_pack_error(q, k->session, k->u.error.code,
 		    k->u.error.eno);
+	case R1_PARITY:
+		return r1_pack_parity(q, k->session, k->u.parity.group,
+		    k->u.parity.index, k->u.parity.parity, k->u.parity.len);
 	default:
 		return r1_pack_small(q, k->cmd, k->session);
 	}
@@ -272,6 +278,8 @@ fixup1(const struct fz *f, uint8_t *p, size_t n)
 		fz_bug("wire.c: command 0x%02x of %zu bytes unpacked and "
 		    "packed again is %zu bytes%s", k.cmd, n, m,
 		    m == n ? ", not the same" : "");
-	if (k.cmd == R1_PONG && f->stamp_known)
+	if (k.cmd == R1_PONG && f->stamp_known && k.u.pong.flagged)
+		r1_pack_pong_flags(p, k.session, f->stamp, k.u.pong.flags);
+	else if (k.cmd == R1_PONG && f->stamp_known)
 		r1_pack_pong(p, k.session, f->stamp);
 }

@@ -73,7 +73,7 @@ enum { T_IN, T_QDROP, T_LOST };			/* a train at a port */
 enum { EV_DEPART, EV_ARRIVE, EV_UPLINK, EV_KILL, EV_STOP, EV_RESUME };
 
 /* Per-client options, applied in the order given. */
-enum { SP_LOSS, SP_RATE, SP_SLOW, SP_STOP, SP_KILL };
+enum { SP_LOSS, SP_RATE, SP_SLOW, SP_STOP, SP_KILL, SP_NODECODE };
 
 /* A datagram: one buffer, shared by every delivery of it. */
 struct dgram {
@@ -180,6 +180,7 @@ static struct sim {
 	unsigned	 block, timeout;
 	uint64_t	 rate;		/* -r */
 	uint64_t	 min_rate;	/* --min-rate */
+	unsigned	 fec;		/* --fec */
 	uint64_t	 window;
 	uint64_t	 size;
 	uint64_t	 seed;
@@ -318,7 +319,7 @@ usage(int st)
 "           [--uplink-loss pct] [--dup pct] [--reorder pct]\n"
 "           [--reorder-delay us] [--slow k:rate] [--stop k:t1:t2]\n"
 "           [--kill k:t] [--kill-server t] [--trace file] [--zlib-crc]\n"
-"           [--trains] [--min-rate rate]\n"
+"           [--trains] [--min-rate rate] [--fec n] [--no-decode k|all]\n"
 "  rates in bit/s and sizes in bytes take k, M, G (rates 1000s, sizes\n"
 "  1024s); pct may end in %%; t in seconds; k a client 1..n or k1-k2\n");
 	exit(st);
@@ -446,7 +447,7 @@ enum {
 	O_SIZE = 256, O_SEED, O_WINDOW, O_LIMIT, O_SRATE, O_SQUEUE, O_SCPU,
 	O_PRATE, O_PQUEUE, O_RCVBUF, O_DELAY, O_JITTER, O_LOSS, O_SHARED,
 	O_UPLOSS, O_DUP, O_REORDER, O_REORDER_US, O_SLOW, O_STOP, O_KILL,
-	O_KILLSRV, O_TRACE, O_ZLIB, O_TRAINS, O_MINRATE
+	O_KILLSRV, O_TRACE, O_ZLIB, O_TRAINS, O_MINRATE, O_FEC, O_NODECODE
 };
 
 static void
@@ -479,6 +480,8 @@ parse(int argc, char **argv)
 		{ "zlib-crc",	no_argument,	   NULL, O_ZLIB },
 		{ "trains",	no_argument,	   NULL, O_TRAINS },
 		{ "min-rate",	required_argument, NULL, O_MINRATE },
+		{ "fec",	required_argument, NULL, O_FEC },
+		{ "no-decode",	required_argument, NULL, O_NODECODE },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL,		0,		   NULL, 0 }
 	};
@@ -649,6 +652,23 @@ parse(int argc, char **argv)
 			break;
 		case O_ZLIB:
 			sim.zlib_crc = 1;
+			break;
+		case O_FEC:
+			sim.fec = (unsigned)num("fec", optarg, 0, FEC_MAX);
+			break;
+		case O_NODECODE:
+			/* "k", "k1-k2" or "all", as who() reads "k:". */
+			k1 = k2 = 0;
+			if (strcmp(optarg, "all") != 0) {
+				if (strlen(optarg) + 2 > sizeof(buf)) {
+					warnx("--no-decode: clients are k, "
+					    "k1-k2 or all: %s", optarg);
+					usage(2);
+				}
+				snprintf(buf, sizeof(buf), "%s:", optarg);
+				(void)who("--no-decode", buf, &k1, &k2);
+			}
+			add_spec(SP_NODECODE, k1, k2, 0, 0);
 			break;
 		default:
 			usage(2);
@@ -1764,6 +1784,7 @@ make_host(unsigned k)
 	h->o.block = sim.block;
 	h->o.rate = sim.rate;
 	h->o.min_rate = k == 0 ? sim.min_rate : 0;
+	h->o.fec = k == 0 ? sim.fec : 0;
 	h->o.ttl = 1;
 	h->o.window = (size_t)sim.window;
 	h->o.verbose = sim.verbose >= 2 ? 1 : 0;
@@ -1833,6 +1854,9 @@ apply_specs(void)
 				break;
 			case SP_KILL:
 				h->kill_at = T0 + (uint64_t)(sp->a * SEC);
+				break;
+			case SP_NODECODE:
+				h->o.no_decode = 1;
 				break;
 			}
 		}
@@ -1953,7 +1977,7 @@ struct result {
 	const struct host *bad;		/* the first client not intact */
 	double		 bottleneck;	/* bit/s */
 	double		 vs, ss, bs;	/* s: the end, the server's, seek */
-	double		 goodput, gtx, rpct, rxs;
+	double		 goodput, gtx, rpct, ppct, rxs;
 	char		 sx[16];	/* the server's exit, in JSON */
 };
 
@@ -1993,6 +2017,9 @@ tally_up(struct result *r)
 	if (sim.tally.blocks)
 		r->rpct = 100.0 * (double)sim.tally.repeats /
 		    (double)sim.tally.blocks;
+	if (sim.tally.blocks)
+		r->ppct = 100.0 * (double)sim.tally.parity /
+		    (double)sim.tally.blocks;
 	if (r->ss > 0)
 		r->rxs = (double)s->handled / r->ss;
 	if (s->how == X_KILLED)
@@ -2016,9 +2043,9 @@ summary(const struct result *r, double wall_s)
 	if (sim.window)
 		printf(", window %llu", (unsigned long long)sim.window);
 	printf("), seed %llu: %u intact, server exit %s at %.3f s, goodput "
-	    "%.1f%% of %.0f Mbit/s, %.2f%% repeated\n",
+	    "%.1f%% of %.0f Mbit/s, %.2f%% repeated, %.2f%% parity\n",
 	    (unsigned long long)sim.seed, r->intact, r->sx, r->ss, r->goodput,
-	    r->bottleneck / 1e6, r->rpct);
+	    r->bottleneck / 1e6, r->rpct, r->ppct);
 	printf("sim: %llu datagrams from the server, %llu from clients; "
 	    "%llu lost, %llu dropped at queues, %llu at receive buffers; "
 	    "%llu events in %.2f s\n", (unsigned long long)sim.sent_s,
@@ -2064,11 +2091,13 @@ json(const struct result *r, double wall_s)
 	printf("},\"virtual_s\":%.6f,\"server_s\":%.6f,\"began_s\":%.6f,"
 	    "\"goodput_pct\":%.2f,\"transfer_goodput_pct\":%.2f,"
 	    "\"bottleneck_bps\":%.0f,\"repeat_pct\":%.2f,\"blocks\":%llu,"
-	    "\"repeats\":%llu,\"dropped_clients\":%u,\"server_rx\":%llu,"
+	    "\"repeats\":%llu,\"parity_pct\":%.2f,\"parity\":%llu,"
+	    "\"dropped_clients\":%u,\"server_rx\":%llu,"
 	    "\"server_rx_per_s\":%.0f,", r->vs, r->ss, r->bs, r->goodput,
 	    r->gtx, r->bottleneck, r->rpct,
 	    (unsigned long long)sim.tally.blocks,
-	    (unsigned long long)sim.tally.repeats, sim.dropped,
+	    (unsigned long long)sim.tally.repeats, r->ppct,
+	    (unsigned long long)sim.tally.parity, sim.dropped,
 	    (unsigned long long)s->handled, r->rxs);
 	printf("\"sent_server\":%llu,\"sent_server_bytes\":%llu,"
 	    "\"sent_clients\":%llu,\"delivered\":%llu,\"lost_port\":%llu,"

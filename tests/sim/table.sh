@@ -16,6 +16,7 @@
 #   goodput  % of the bottleneck (bench/bench.sh's measure)
 #   xfer     goodput % after the seek phase
 #   repeat   % of the blocks sent again
+#   parity   parity blocks sent, % of the blocks
 #   rx/s     datagrams the server handled a virtual second
 #   wall s   real seconds; cpu s: user + system seconds
 #
@@ -43,8 +44,9 @@ field() {
 	printf '%s\n' "$1" | sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p"
 }
 
-printf '%5s %5s %9s %9s %7s %7s %7s %6s %7s %8s %7s %7s\n' N loss window \
-    intact "virt s" "srv s" goodput xfer repeat rx/s "wall s" "cpu s"
+printf '%5s %5s %9s %9s %7s %7s %7s %6s %7s %7s %8s %7s %7s\n' N loss \
+    window intact "virt s" "srv s" goodput xfer repeat parity rx/s "wall s" \
+    "cpu s"
 st=0
 for n in $NS; do
 	for l in $LOSSES; do
@@ -57,12 +59,13 @@ for n in $NS; do
 		   st=1
 		   continue ;;
 		esac
-		printf '%5s %4s%% %9s %9s %7.3f %7.3f %6.1f%% %5.1f%% %6.1f%% %8s %7s %7s\n' \
+		printf '%5s %4s%% %9s %9s %7.3f %7.3f %6.1f%% %5.1f%% %6.1f%% %6.1f%% %8s %7s %7s\n' \
 		    "$n" "$l" "$(field "$j" window)" \
 		    "$(field "$j" intact)/$n" "$(field "$j" virtual_s)" \
 		    "$(field "$j" server_s)" "$(field "$j" goodput_pct)" \
 		    "$(field "$j" transfer_goodput_pct)" \
-		    "$(field "$j" repeat_pct)" "$(field "$j" server_rx_per_s)" \
+		    "$(field "$j" repeat_pct)" "$(field "$j" parity_pct)" \
+		    "$(field "$j" server_rx_per_s)" \
 		    "$(field "$j" wall_s)" "$(field "$j" wall_cpu_s)"
 	done
 done
