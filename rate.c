@@ -33,6 +33,7 @@
 #define BASE_SLOW	0.005		/* of a round of congestion */
 #define LOSS_OVER	0.02		/* congestion: above 2 baseline + this */
 #define LOSS_N		100		/* over this many packets at least */
+#define LOSS_PRIOR	0.01		/* chance's spread: of this loss at least */
 #define HI_CUT		0.8		/* congestion: ceiling at this of sent */
 #define HI_GROW		1.02		/* a round without: the ceiling grows */
 #define HI_MOST		2		/* a ceiling stays below this btlbw */
@@ -106,12 +107,14 @@ bw_reset(struct bwfilt *f, double sample)
 int
 loss_says(double loss, double n, double *base)
 {
-	double b = *base, over = loss - b;
+	double b = *base, over = loss - b, v;
 
 	if (n < LOSS_N)
 		return 0;
-	if (loss <= 2 * b + LOSS_OVER ||
-	    over * over * n <= 16 * b * (1 - b)) {
+	/* Chance's spread, of at least a 1 % loss: a client that has lost
+	 * nothing yet has not shown that it never will. */
+	v = b > LOSS_PRIOR ? b * (1 - b) : LOSS_PRIOR * (1 - LOSS_PRIOR);
+	if (loss <= 2 * b + LOSS_OVER || over * over * n <= 16 * v) {
 		*base += BASE_WEIGHT * (loss - b);
 		return 0;
 	}

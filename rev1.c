@@ -31,6 +31,7 @@
  * PROTOCOL.txt adds them up.
  */
 #define IDLE_PING	50000		/* heartbeat when no data went out */
+#define SEEK_QUICK	20000		/* seek: ping period once some answered */
 #define STATUS_EVERY	50000		/* client status period */
 #define STATUS_FAST	10000		/* and in the first STATUS_START */
 #define STATUS_START	300000		/* of TX: the server's startup */
@@ -117,6 +118,7 @@ struct r1server {
 	enum { S_SEEK, S_INIT, S_TX, S_EOT } phase;
 	uint32_t	 session;
 	uint64_t	 seek_end;
+	uint64_t	 joined_at;	/* the first client joined */
 	uint64_t	 next_ping, last_send;
 	uint64_t	 ping_period;
 	struct stamps	 stamps;
@@ -228,6 +230,7 @@ static void	 s_advance(struct np *, uint64_t);
 static void	 s_finish(struct np *);
 static void	 s_join(struct np *, const struct r1pkt *,
 		    const struct sockaddr_in *, uint64_t);
+static int	 s_quick(const struct r1server *, uint64_t);
 static void	 s_pong(struct r1client *, uint64_t, uint64_t);
 static void	 s_status(struct np *, struct r1client *,
 		    const struct r1status *, uint64_t);
@@ -920,8 +923,23 @@ s_join(struct np *np, const struct r1pkt *k, const struct sockaddr_in *from,
 	if (member_join(np, &s->cl, s->phase == S_SEEK, from, now, now - t,
 	    RTO_MIN) != NULL) {
 		s_decodes(np, s_client(s, s->cl.n - 1), &k->u.pong);
+		if (s->joined_at == 0)
+			s->joined_at = now;
+		if (s_quick(s, now) && s->next_ping > now + SEEK_QUICK)
+			s->next_ping = now + SEEK_QUICK;
 		s_advance(np, now);
 	}
+}
+
+/*
+ * Seek: once some client has answered, the others most likely lost the
+ * ping, and ask for another soon; for a second, not for all of -w.
+ */
+static int
+s_quick(const struct r1server *s, uint64_t now)
+{
+	return s->phase == S_SEEK && s->joined_at != 0 &&
+	    now - s->joined_at < SEC;
 }
 
 static void
@@ -1215,8 +1233,8 @@ s_timer(struct np *np, uint64_t now)
 
 	if (now >= s->next_ping) {
 		s_ping(np, now, s->phase == S_SEEK);
-		s->next_ping = now + (s->phase == S_SEEK ? SEEK_PING :
-		    s->ping_period);
+		s->next_ping = now + (s->phase != S_SEEK ? s->ping_period :
+		    s_quick(s, now) ? SEEK_QUICK : SEEK_PING);
 	} else if (s->phase >= S_TX && now - s->last_send >= IDLE_PING)
 		s_ping(np, now, 0);	/* heartbeat: where the stream is */
 	for (i = 0; i < s->cl.n; i++)
