@@ -730,8 +730,11 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 		d = (double)(uint32_t)(c->rcvd - c->rcvd0) + m;
 		c->loss = d + c->dprev > 0 ? (m + c->mprev) /
 		    (d + c->dprev) : 0;
+		/* With --min-rate, only the loss of a client that takes it
+		 * is the room's congestion: the others are to be dropped. */
 		if (loss_says(c->loss, d + c->dprev, &c->lbase) && !c->slow &&
-		    (s->rc.mode != RC_STARTUP || c->sample >= need)) {
+		    (need == 0 || c->sample >= need ||
+		    bw_best(&c->bw) >= need)) {
 			c->congested = 1;
 			ncong++;
 			/* Startup overflowed the link: what it took. */
@@ -762,9 +765,9 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 	}
 	/*
 	 * Congestion of the room: at the client that sets the pace, or at
-	 * more clients than chance makes in a large room.
+	 * any (one in 50 in a large room: chance makes some).
 	 */
-	in->lossy = (h != NULL && h->congested) || ncong > 1 + n / 50;
+	in->lossy = (h != NULL && h->congested) || ncong > n / 50;
 	s_slow(s, in->btlbw > 0 && in->btlbw >= need && need > 0, need);
 	return h;
 }
