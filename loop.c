@@ -50,8 +50,8 @@ static uint64_t	 wall_us(void);
 static void	 onsignal(int);
 static void	 signals(void);
 static void	 io_send(void *, const void *, size_t,
-		    const struct sockaddr_in *);
-static void	 io_sendsegs(void *, const struct sockaddr_in *,
+		    const union addr *);
+static void	 io_sendsegs(void *, const union addr *,
 		    const uint8_t *, size_t, size_t);
 static ssize_t	 io_read(void *, void *, size_t);
 static int	 io_write(void *, const void *, size_t);
@@ -118,7 +118,7 @@ signals(void)
  * client from its unicast status socket.
  */
 static void
-io_send(void *ctx, const void *p, size_t len, const struct sockaddr_in *to)
+io_send(void *ctx, const void *p, size_t len, const union addr *to)
 {
 	struct loop *lp = ctx;
 
@@ -127,7 +127,7 @@ io_send(void *ctx, const void *p, size_t len, const struct sockaddr_in *to)
 }
 
 static void
-io_sendsegs(void *ctx, const struct sockaddr_in *to, const uint8_t *p,
+io_sendsegs(void *ctx, const union addr *to, const uint8_t *p,
     size_t len, size_t seg)
 {
 	struct loop *lp = ctx;
@@ -203,10 +203,14 @@ hello(const struct np *np)
 	if (o->iface == NULL && np->net.ifname[0] != '\0' &&
 	    (o->server || o->multicast))
 		info(np, "interface %s (%s): %s; name another with -i",
-		    np->net.ifname, inet_ntoa(np->net.ifaddr), np->net.ifwhy);
+		    np->net.ifname, ipstr(&np->net.ifaddr), np->net.ifwhy);
+	if (o->server)
+		debug(np, "block size %u bytes (%s)", np->net.block,
+		    o->block ? "-b" : "the default, for a 1500-byte MTU");
 	if (!o->server && o->multicast)
-		info(np, "waiting for a server: group %s, UDP port %u, on %s",
-		    inet_ntoa(o->group), o->port, np->net.ifname);
+		info(np, "waiting for a server: group %s%s%s, UDP port %u, "
+		    "on %s", ipstr(&o->group), o->ssm ? ", source " : "",
+		    o->ssm ? ipstr(&o->source) : "", o->port, np->net.ifname);
 	else if (!o->server)
 		info(np, "waiting for a server: UDP port %u, broadcast or "
 		    "unicast", o->port);

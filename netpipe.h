@@ -27,6 +27,7 @@
 #define DEF_BLOCK	1459		/* Rev. 0: 1500 - 20 IP - 8 UDP - 13 */
 #define MAX_BLOCK	65494		/* 65507 (largest UDP payload) - 13 */
 #define DEF_BLOCK1	1455		/* Rev. 1: 1500 - 20 IP - 8 UDP - 17 */
+#define IP6_EXTRA	20		/* IPv6's header is 40 bytes, not 20 */
 #define MAX_BLOCK1	65490		/* 65507 - 17 */
 #define DEF_WINDOW	(16 * 1024 * 1024)	/* Rev. 1 window, bytes */
 #define MIN_WINDOW	(64 * 1024)
@@ -178,6 +179,17 @@ secs(unsigned s)
 	return s * SEC;
 }
 
+/*
+ * An IPv4 or IPv6 socket address: what the roles, the drivers and the
+ * table of clients hold.  The family says which member is meant; port
+ * and address are in network order, as the kernel has them.
+ */
+union addr {
+	struct sockaddr		 sa;
+	struct sockaddr_in	 sin;
+	struct sockaddr_in6	 sin6;
+};
+
 /* What the command line asked for. */
 struct opts {
 	int		 server;	/* 1 server, 0 client */
@@ -188,11 +200,13 @@ struct opts {
 	unsigned	 port;		/* -p data port */
 	const char	*iface;		/* -i */
 	int		 multicast;	/* -m given */
-	struct in_addr	 group;
+	union addr	 group;		/* port 0 */
 	int		 unicast;	/* -u given */
-	struct in_addr	 host;
+	union addr	 host;		/* port 0 */
+	int		 ssm;		/* --source given */
+	union addr	 source;	/* the channel's source, port 0 */
 	unsigned	 timeout;	/* -t seconds */
-	unsigned	 block;		/* -b */
+	unsigned	 block;		/* -b, 0: net_block's default */
 	uint32_t	 first_seq;	/* --first-seq */
 	unsigned long long rate;	/* -r bit/s, 0: adapt freely */
 	unsigned long long min_rate;	/* --min-rate bit/s, 0: none */
@@ -208,11 +222,12 @@ struct opts {
 struct net {
 	int		 fd;		/* server: status port; client: data port */
 	int		 ufd;		/* client: unicast status socket; else -1 */
-	struct sockaddr_in dst;		/* server: group, broadcast or host */
-	struct in_addr	 ifaddr;	/* the interface's address */
+	union addr	 dst;		/* server: group, broadcast or host */
+	union addr	 ifaddr;	/* the interface's address, port 0 */
 	char		 ifname[IF_NAMESIZE];
-	const char	*ifwhy;		/* how the interface was chosen */
+	char		 ifwhy[160];	/* how the interface was chosen */
 	unsigned	 sport;		/* the status port, host order */
+	unsigned	 block;		/* server: -b, or the default (net_block) */
 };
 
 /* A batch of received datagrams (net.c). */
@@ -220,7 +235,7 @@ struct net {
 struct rxbatch {
 	struct mmsghdr	 msg[RX_BATCH];
 	struct iovec	 iov[RX_BATCH];
-	struct sockaddr_in from[RX_BATCH];
+	union addr	 from[RX_BATCH];
 	union {
 		struct cmsghdr	 align;
 		uint8_t		 buf[64];
@@ -252,7 +267,7 @@ struct tally {
 enum { PEER_ACTIVE, PEER_DONE, PEER_DROPPED };
 
 struct peer {
-	struct sockaddr_in addr;
+	union addr	 addr;
 	uint64_t	 bytes;		/* confirmed (client: written) */
 	uint64_t	 rtt;		/* smoothed round trip, µs */
 	int		 result;	/* PEER_* */
@@ -270,10 +285,10 @@ struct io {
 	void	*ctx;			/* the driver's, handed back */
 	/* One datagram from the role's socket to `to`: lossy, never fatal. */
 	void	 (*send)(void *, const void *, size_t,
-		    const struct sockaddr_in *);
+		    const union addr *);
 	/* A train: len bytes of datagrams of seg bytes each (the last may
 	   be shorter), to `to`. */
-	void	 (*sendsegs)(void *, const struct sockaddr_in *,
+	void	 (*sendsegs)(void *, const union addr *,
 		    const uint8_t *, size_t, size_t);
 	/* Standard input, as read(2): bytes, 0 at the end, -1 and errno. */
 	ssize_t	 (*read)(void *, void *, size_t);
@@ -315,7 +330,7 @@ struct role {
 	void	 (*init)(struct np *, uint64_t);
 	void	 (*fini)(struct np *);
 	void	 (*packet)(struct np *, const uint8_t *, size_t,
-		    const struct sockaddr_in *, uint64_t);
+		    const union addr *, uint64_t);
 	void	 (*timer)(struct np *, uint64_t);
 	uint64_t (*deadline)(const struct np *, uint64_t);
 	int	 (*want_input)(const struct np *);
@@ -345,7 +360,7 @@ struct role {
  * elements of that size.
  */
 struct member {
-	struct sockaddr_in addr;	/* its status socket */
+	union addr	 addr;		/* its status socket */
 	int		 alive;
 	uint64_t	 heard;		/* last datagram from it */
 	uint64_t	 resend;	/* when to repeat to it */
@@ -360,7 +375,7 @@ struct members {
 	unsigned	 n, max, nalive;
 	/* The revision's error packet (CM_ERROR, R1_ERROR) from the
 	   server to a client or the group: code, errno. */
-	void		 (*senderr)(struct np *, const struct sockaddr_in *,
+	void		 (*senderr)(struct np *, const union addr *,
 			    uint32_t, uint32_t);
 };
 
@@ -479,19 +494,22 @@ void		 warnmsg(const struct np *, const char *, ...)
 void		 np_fail(struct np *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 rtt_sample(struct rtt *, uint64_t, uint64_t, uint64_t);
-const char	*addrstr(const struct sockaddr_in *);
-int		 sameaddr(const struct sockaddr_in *, const struct sockaddr_in *);
+const char	*ipstr(const union addr *);
+const char	*addrstr(const union addr *);
+int		 sameaddr(const union addr *, const union addr *);
+unsigned	 addrport(const union addr *);
+socklen_t	 addrlen(const union addr *);
 uint64_t	 ping_period(const struct opts *);
 void		 members_init(struct members *, size_t, unsigned,
-		    void (*)(struct np *, const struct sockaddr_in *, uint32_t,
+		    void (*)(struct np *, const union addr *, uint32_t,
 		    uint32_t));
 void		 members_free(struct members *);
 struct member	*member_at(const struct members *, unsigned);
 struct member	*member_find(const struct members *,
-		    const struct sockaddr_in *);
+		    const union addr *);
 struct member	*member_join(struct np *, struct members *, int,
-		    const struct sockaddr_in *, uint64_t, uint64_t, uint64_t);
-int		 members_seek_over(const struct np *, struct members *,
+		    const union addr *, uint64_t, uint64_t, uint64_t);
+int		 members_seek_over(struct np *, struct members *,
 		    uint64_t, uint64_t);
 int		 members_gone(struct np *, const struct members *);
 int		 member_drop(struct np *, struct members *, struct member *,
@@ -503,7 +521,7 @@ int		 member_stopped(struct np *, struct members *, struct member *,
 ssize_t		 server_read(struct np *, const struct members *, void *,
 		    size_t);
 void		 server_interrupt(struct np *, int, uint64_t);
-void		 server_error(struct np *, const struct sockaddr_in *,
+void		 server_error(struct np *, const union addr *,
 		    uint32_t, uint32_t, uint64_t);
 void		 stamp_add(struct stamps *, uint64_t);
 int		 stamp_known(const struct stamps *, uint64_t);
@@ -543,12 +561,13 @@ uint32_t	 crc_join(const struct crcjoin *, uint32_t, uint32_t, size_t);
 
 /* net.c: the real transport, for loop.c */
 void		 net_server(struct net *, const struct opts *);
+unsigned	 net_block(const struct net *, const struct opts *);
 void		 net_client(struct net *, const struct opts *);
 int		 net_recvbatch(int, struct rxbatch *);
 void		 net_gro(int);
-void		 net_sendsegs(int, const struct sockaddr_in *, const uint8_t *,
+void		 net_sendsegs(int, const union addr *, const uint8_t *,
 		    size_t, size_t);
-void		 net_send(int, const void *, size_t, const struct sockaddr_in *);
+void		 net_send(int, const void *, size_t, const union addr *);
 
 /* fec.c */
 /*
@@ -632,7 +651,7 @@ int		 loop_run(const struct opts *);
 static void	 s_init(struct np *, uint64_t);				\
 static void	 s_fini(struct np *);					\
 static void	 s_packet(struct np *, const uint8_t *, size_t,		\
-		    const struct sockaddr_in *, uint64_t);		\
+		    const union addr *, uint64_t);		\
 static void	 s_timer(struct np *, uint64_t);			\
 static uint64_t	 s_deadline(const struct np *, uint64_t);		\
 static int	 s_want_input(const struct np *);			\
@@ -642,7 +661,7 @@ static void	 s_peer(const struct np *, unsigned, struct peer *);	\
 static void	 k_init(struct np *, uint64_t);				\
 static void	 k_fini(struct np *);					\
 static void	 k_packet(struct np *, const uint8_t *, size_t,		\
-		    const struct sockaddr_in *, uint64_t);		\
+		    const union addr *, uint64_t);		\
 static void	 k_timer(struct np *, uint64_t);			\
 static uint64_t	 k_deadline(const struct np *, uint64_t);		\
 static void	 k_interrupt(struct np *, int, uint64_t);		\
