@@ -320,14 +320,20 @@ members_compact(struct members *t)
 /*
  * Seek phase: is it over?  All -n clients are here, or -w has run out
  * (seek_end, 0 without -w) and one is here at least.  Then the table
- * keeps only the clients that are here.
+ * keeps only the clients that are here.  -w run out with no client at
+ * all fails the run: a script waits for no one for ever.
  */
 int
 members_seek_over(struct np *np, struct members *t, uint64_t seek_end,
     uint64_t now)
 {
+	if (seek_end != 0 && now >= seek_end && t->nalive == 0) {
+		np_fail(np, "no client answered within %u s (-w), giving up",
+		    np->o->wait);
+		return 0;
+	}
 	if (t->nalive != np->o->nclients &&
-	    (seek_end == 0 || now < seek_end || t->nalive == 0))
+	    (seek_end == 0 || now < seek_end))
 		return 0;
 	members_compact(t);
 	return 1;
