@@ -227,7 +227,7 @@ struct net {
 	char		 ifname[IF_NAMESIZE];
 	char		 ifwhy[160];	/* how the interface was chosen */
 	unsigned	 sport;		/* the status port, host order */
-	unsigned	 block;		/* server: -b, or the default (net_block) */
+	unsigned	 block;		/* server: -b, or net_block's default */
 };
 
 /* A batch of received datagrams (net.c). */

@@ -10,9 +10,13 @@
 # measured side by side in one run: on a shared machine only the ratios
 # mean much.
 #
-#   bench/bench.sh [-q] [-r runs] [-S [-L dir]]
+#   bench/bench.sh [-q] [-r runs] [-S [-L dir] | -6]
 #
 #   -q       a short run (64 MiB, no 5 GiB case)
+#   -6       instead of the cases below, IPv6 beside IPv4: the server's
+#            port shaped to 1 Gbit/s, 4 clients, 128 MiB, netpipe to a
+#            multicast group of each family (IPv6 has no broadcast) and
+#            IPv4 broadcast, the runs interleaved; medians of the runs
 #   -S       instead of the cases below, the simulator beside the LAN:
 #            1, 4 and 16 clients behind 100 Mbit/s switch ports, the
 #            server's port 1 Gbit/s, 0% and 1% loss at each client;
@@ -42,15 +46,18 @@ PFX=npb$$
 NET=10.231.77
 QUICK=0
 SIMCMP=0
+V6CMP=0
+NPOPT=				# netpipe's -m, both sides (-6)
 RUNS=
 KEEP=
-while getopts qr:SL: o; do
+while getopts qr:SL:6 o; do
 	case $o in
 	q) QUICK=1 SIZE=$((64 * 1024 * 1024)) SIZE0=$((8 * 1024 * 1024)) ;;
 	r) RUNS=$OPTARG ;;
 	S) SIMCMP=1 ;;
 	L) KEEP=$OPTARG ;;
-	*) echo "usage: bench/bench.sh [-q] [-r runs] [-S [-L dir]]" >&2
+	6) V6CMP=1 ;;
+	*) echo "usage: bench/bench.sh [-q] [-r runs] [-S [-L dir] | -6]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -59,7 +66,8 @@ done
 die() { echo "bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
 [ -x "$NP" ] || die "build netpipe first (make)"
-command -v udp-sender >/dev/null || die "needs udpcast (apt-get install udpcast)"
+[ $V6CMP = 1 ] || command -v udp-sender >/dev/null ||
+    die "needs udpcast (apt-get install udpcast)"
 command -v nft >/dev/null || die "needs nftables (apt-get install nftables)"
 
 W=$(mktemp -d /dev/shm/npbench.XXXXXX) || exit 1
@@ -74,7 +82,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# The LAN: $PFX-br holds the bridge, $PFX-s the server, $PFX-cN clients.
+# The LAN: $PFX-br holds the bridge, $PFX-s the server, $PFX-cN clients;
+# with -6 each has fd00:231:77::N/64 too.
 lan() {
 	ip netns add $PFX-br
 	ip -n $PFX-br link add br0 type bridge
@@ -83,6 +92,7 @@ lan() {
 	ip link add np0 netns $PFX-s type veth peer name ps netns $PFX-br
 	ip -n $PFX-br link set ps master br0 up
 	ip -n $PFX-s addr add $NET.1/24 brd + dev np0
+	[ $V6CMP = 1 ] && ip -n $PFX-s addr add fd00:231:77::1/64 dev np0 nodad
 	ip -n $PFX-s link set np0 up
 	ip -n $PFX-s link set lo up
 	for i in $(seq 1 "$1"); do
@@ -91,6 +101,8 @@ lan() {
 		    netns $PFX-br
 		ip -n $PFX-br link set pc$i master br0 up
 		ip -n $PFX-c$i addr add $NET.$((i + 1))/24 brd + dev np0
+		[ $V6CMP = 1 ] && ip -n $PFX-c$i addr add \
+		    fd00:231:77::$((i + 1))/64 dev np0 nodad
 		ip -n $PFX-c$i link set np0 up
 		ip -n $PFX-c$i link set lo up
 	done
@@ -156,7 +168,7 @@ run() {
 	rm -f "$W"/out* "$W"/c*.time "$W"/s.*
 	for i in $(seq 1 "$n"); do
 		case $tool in
-		netpipe)  set -- "$NP" -c ;;
+		netpipe)  set -- "$NP" -c $NPOPT ;;
 		netpipe0) set -- "$NP" -c -q -0 ;;
 		udpcast)  set -- udp-receiver --interface np0 --nokbd \
 		    --nosync -f /dev/stdout ;;
@@ -168,7 +180,8 @@ run() {
 	done
 	sleep 1
 	case $tool in
-	netpipe)  set -- ${KEEP:+"$W/stamp"} "$NP" -s -v -i np0 -n "$n" ;;
+	netpipe)  set -- ${KEEP:+"$W/stamp"} "$NP" -s -v -i np0 -n "$n" \
+	    $NPOPT ;;
 	netpipe0) set -- "$NP" -s -0 -i np0 -n "$n" ;;
 	udpcast)  set -- udp-sender --interface np0 --nokbd \
 	    --min-receivers "$n" $UDPCAST_OPTS -f "$in" ;;
@@ -318,8 +331,40 @@ EOF
 	echo "runs: $RUNS a case (LAN: the run of median goodput; sim: seeds 1..$RUNS, median)"
 }
 
+# -6: IPv6 beside IPv4 on the same LAN and case, the runs interleaved:
+# a run of each in turn, RUNS times; the run of median goodput of each.
+v6cmp() {
+	SIZE=$((128 * 1024 * 1024))
+	head -c "$SIZE" /dev/urandom >"$W/data"
+	lan 4
+	use 4
+	SHAPED=1; shape on; loss 0
+	for r in $(seq 1 "$RUNS"); do
+		for c in "IPv4 broadcast|" "IPv4 239.255.77.1|-m 239.255.77.1" \
+		    "IPv6 ff15::4e50:77|-m ff15::4e50:77"; do
+			: >"$W/rows"
+			NPOPT=${c#*|} run netpipe 4 "$W/data" "${c%|*}"
+			cut -f 2- "$W/rows" >>"$W/v6rows"
+		done
+	done
+	printf '%-22s %-9s %2s %8s %9s %6s %7s %7s %6s %6s %6s %s\n' \
+	    case tool n seconds "MB/s" "%link" "srvCPU" "cliCPU" "srvMB" \
+	    "cliMB" "rtx%" check
+	for c in "IPv4 broadcast" "IPv4 239.255.77.1" "IPv6 ff15::4e50:77"; do
+		grep "^$c " "$W/v6rows" | sort -n -k 6,6 |
+		    sed -n "$(( (RUNS + 1) / 2 ))p"
+	done
+	echo "runs: $RUNS of each, interleaved; the run of median goodput shown;"
+	echo "every run:"
+	cat "$W/v6rows"
+}
+
 if [ $SIMCMP = 1 ]; then
 	simcmp
+	exit 0
+fi
+if [ $V6CMP = 1 ]; then
+	v6cmp
 	exit 0
 fi
 
