@@ -51,7 +51,7 @@ run() {
 	case $how in
 	mcast)	g=ff15::4e50:$(printf %x "$(rand16)"); sopt="-m $g"; copt="-m $g" ;;
 	unicast) sopt="-u fd00:231:77::2"; copt= ;;
-	*)	sopt= copt= ;;
+	*)	sopt='' copt='' ;;
 	esac
 	for c in "$@"; do
 		# shellcheck disable=SC2086
