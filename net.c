@@ -52,7 +52,7 @@ struct txmsgs {
 
 static int	 udp_socket(int);
 static void	 bind_port(int, const union addr *, unsigned);
-static int	 route_src(const union addr *, union addr *);
+static int	 route_src(const union addr *, int, union addr *);
 static int	 candidate(const struct ifaddrs *, const struct opts *, int);
 static int	 find_iface(struct net *, const struct opts *, int,
 		    union addr *);
@@ -113,11 +113,12 @@ bind_port(int fd, const union addr *a, unsigned port)
 }
 
 /*
- * The source address the kernel would use towards dst: connecting a UDP
- * socket looks up the route and sends nothing.  Returns -1 without one.
+ * The source address the kernel would use towards dst (IPv6 multicast:
+ * out of interface oif, unless 0): connecting a UDP socket looks up the
+ * route and sends nothing.  Returns -1 without one.
  */
 static int
-route_src(const union addr *dst, union addr *src)
+route_src(const union addr *dst, int oif, union addr *src)
 {
 	union addr a = *dst;
 	socklen_t len = sizeof(*src);
@@ -125,6 +126,9 @@ route_src(const union addr *dst, union addr *src)
 
 	if ((fd = socket(a.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
+	if (oif != 0 && a.sa.sa_family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &oif,
+		    sizeof(oif));
 	if (a.sa.sa_family == AF_INET6)
 		a.sin6.sin6_port = htons(DEF_PORT);
 	else
@@ -191,7 +195,7 @@ find_iface(struct net *n, const struct opts *o, int family, union addr *bcast)
 	else
 		dst.sin.sin_addr.s_addr = htonl(0xC0000201);
 	routed = o->iface == NULL && dst.sa.sa_family == family &&
-	    route_src(&dst, &src) == 0;
+	    route_src(&dst, 0, &src) == 0;
 	others[0] = '\0';
 	for (i = ifa; i != NULL; i = i->ifa_next) {
 		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != family)
@@ -284,7 +288,7 @@ net_block(const struct net *n, const struct opts *o)
 void
 net_server(struct net *n, const struct opts *o)
 {
-	union addr any, bcast;
+	union addr any, bcast, src;
 	int fd, family, found, ifindex;
 
 	memset(n, 0, sizeof(*n));
@@ -314,7 +318,6 @@ net_server(struct net *n, const struct opts *o)
 	any.sa.sa_family = (sa_family_t)family;
 	if (family == AF_INET)
 		any.sin.sin_addr.s_addr = htonl(INADDR_ANY);
-	bind_port(fd, &any, n->sport);
 
 	if (o->multicast)
 		n->dst = o->group;
@@ -340,6 +343,19 @@ net_server(struct net *n, const struct opts *o)
 			n->dst.sin6.sin6_scope_id = (uint32_t)ifindex;
 	} else
 		n->dst.sin.sin_port = htons(o->port);
+	/*
+	 * IPv6 picks a source address per packet, and the pick changes
+	 * when an address comes or goes (a link-local one once its
+	 * duplicate detection is over): the clients, who know the server
+	 * by its address, would lose it.  So it is fixed at the start.
+	 */
+	if (family == AF_INET6 && route_src(&n->dst, ifindex, &src) == 0) {
+		if (IN6_IS_ADDR_LINKLOCAL(&src.sin6.sin6_addr) &&
+		    src.sin6.sin6_scope_id == 0)
+			src.sin6.sin6_scope_id = (uint32_t)ifindex;
+		any = src;
+	}
+	bind_port(fd, &any, n->sport);
 	if (family == AF_INET6 && !o->unicast) {
 		if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex,
 		    sizeof(ifindex)) == -1)

@@ -497,6 +497,11 @@ lan() {
 			ip netns add "$_ns" || fail "ip netns add $_ns"
 			NAMESPACES="$NAMESPACES $_ns"
 			ip -n "$_ns" link set lo up
+			# Link-local addresses usable at once, not after
+			# a second of duplicate detection.
+			ip netns exec "$_ns" sysctl -q -w \
+			    net.ipv6.conf.all.accept_dad=0 \
+			    net.ipv6.conf.default.accept_dad=0 2>/dev/null
 		fi
 		ip -n "${LANPFX}br" link add "$_port" type veth peer name "$_if" netns "$_ns" ||
 		    fail "veth for $_h"
