@@ -40,6 +40,7 @@ struct loop {
 	const struct role *role;
 	int		 outclosed;	/* standard output is closed */
 	int		 stamped;	/* the kernel stamps what arrives */
+	int		 pinned;	/* client: net_pin done */
 	uint64_t	 last;		/* µs: the latest time given the role */
 	uint64_t	 end;		/* µs: the loop ended */
 	struct rxbatch	 rb;
@@ -115,13 +116,18 @@ signals(void)
 
 /*
  * A role sends from one socket: a server from its status port, a
- * client from its unicast status socket.
+ * client from its unicast status socket, only ever to its server, to
+ * which the socket is pinned on the first send (net_pin).
  */
 static void
 io_send(void *ctx, const void *p, size_t len, const union addr *to)
 {
 	struct loop *lp = ctx;
 
+	if (!lp->np.o->server && !lp->pinned) {
+		lp->pinned = 1;
+		net_pin(lp->np.net.ufd, to);
+	}
 	net_send(lp->np.o->server ? lp->np.net.fd : lp->np.net.ufd, p, len,
 	    to);
 }

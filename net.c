@@ -484,6 +484,21 @@ net_client(struct net *n, const struct opts *o)
 }
 
 /*
+ * A client's status socket, once it has a server: over IPv6 it is
+ * connected to it, which fixes its source address (IPv6 picks one per
+ * packet, and picks another when an address comes or is deprecated, a
+ * temporary one for instance: the server, which knows the client by
+ * its address, would lose it).  Over IPv4 nothing changes.
+ */
+void
+net_pin(int fd, const union addr *to)
+{
+	if (to->sa.sa_family == AF_INET6 &&
+	    !IN6_IS_ADDR_V4MAPPED(&to->sin6.sin6_addr))
+		(void)connect(fd, &to->sa, addrlen(to));
+}
+
+/*
  * Receive up to RX_BATCH datagrams without blocking (recvmmsg).  With
  * UDP_GRO a datagram may hold several segments of seg[i] bytes each, the
  * last one possibly shorter.  Returns how many, 0 when none is waiting.

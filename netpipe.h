@@ -563,6 +563,7 @@ uint32_t	 crc_join(const struct crcjoin *, uint32_t, uint32_t, size_t);
 void		 net_server(struct net *, const struct opts *);
 unsigned	 net_block(const struct net *, const struct opts *);
 void		 net_client(struct net *, const struct opts *);
+void		 net_pin(int, const union addr *);
 int		 net_recvbatch(int, struct rxbatch *);
 void		 net_gro(int);
 void		 net_sendsegs(int, const union addr *, const uint8_t *,
