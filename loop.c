@@ -34,6 +34,7 @@
 
 #define RECV_ROUNDS	8		/* recvmmsg batches per wakeup and socket */
 #define IP4_HDR		20		/* the IPv4 header, bytes */
+#define IP6_HDR		40		/* and IPv6's */
 
 /* One run: the role's np, the io it is given, and the driver's own. */
 struct loop {
@@ -44,6 +45,7 @@ struct loop {
 	const struct role *role;
 	int		 outclosed;	/* standard output is closed */
 	int		 stamped;	/* the kernel stamps what arrives */
+	int		 pinned;	/* client: net_pin done */
 	uint64_t	 last;		/* µs: the latest time given the role */
 	uint64_t	 end;		/* µs: the loop ended */
 	struct rxbatch	 rb;
@@ -55,8 +57,8 @@ static uint64_t	 wall_us(void);
 static void	 onsignal(int);
 static void	 signals(void);
 static void	 io_send(void *, const void *, size_t,
-		    const struct sockaddr_in *);
-static void	 io_sendsegs(void *, const struct sockaddr_in *,
+		    const union addr *);
+static void	 io_sendsegs(void *, const union addr *,
 		    const uint8_t *, size_t, size_t);
 static ssize_t	 io_read(void *, void *, size_t);
 static int	 io_write(void *, const void *, size_t);
@@ -74,6 +76,7 @@ static int	 wait_events(struct loop *, struct pollfd *, const int *,
 static void	 run(struct loop *);
 static void	 way_out(struct loop *);
 static int	 path_refused(struct loop *);
+static unsigned	 iphdr(const union addr *);
 
 /* The only file-scope state: what a signal handler may set. */
 static volatile sig_atomic_t gotsig;
@@ -122,19 +125,24 @@ signals(void)
 
 /*
  * A role sends from one socket: a server from its status port, a
- * client from its unicast status socket.
+ * client from its unicast status socket, only ever to its server, to
+ * which the socket is pinned on the first send (net_pin).
  */
 static void
-io_send(void *ctx, const void *p, size_t len, const struct sockaddr_in *to)
+io_send(void *ctx, const void *p, size_t len, const union addr *to)
 {
 	struct loop *lp = ctx;
 
+	if (!lp->np.o->server && !lp->pinned) {
+		lp->pinned = 1;
+		net_pin(lp->np.net.ufd, to);
+	}
 	net_send(lp->np.o->server ? lp->np.net.fd : lp->np.net.ufd, p, len,
 	    to);
 }
 
 static void
-io_sendsegs(void *ctx, const struct sockaddr_in *to, const uint8_t *p,
+io_sendsegs(void *ctx, const union addr *to, const uint8_t *p,
     size_t len, size_t seg)
 {
 	struct loop *lp = ctx;
@@ -210,10 +218,11 @@ hello(const struct np *np)
 	if (o->iface == NULL && np->net.ifname[0] != '\0' &&
 	    (o->server || o->multicast))
 		info(np, "interface %s (%s): %s; name another with -i",
-		    np->net.ifname, inet_ntoa(np->net.ifaddr), np->net.ifwhy);
+		    np->net.ifname, ipstr(&np->net.ifaddr), np->net.ifwhy);
 	if (!o->server && o->multicast)
-		info(np, "waiting for a server: group %s, UDP port %u, on %s",
-		    inet_ntoa(o->group), o->port, np->net.ifname);
+		info(np, "waiting for a server: group %s%s%s, UDP port %u, "
+		    "on %s", ipstr(&o->group), o->ssm ? ", source " : "",
+		    o->ssm ? ipstr(&o->source) : "", o->port, np->net.ifname);
 	else if (!o->server)
 		info(np, "waiting for a server: UDP port %u, broadcast or "
 		    "unicast", o->port);
@@ -500,12 +509,13 @@ static void
 way_out(struct loop *lp)
 {
 	struct opts *o = &lp->opts;
-	const struct np *np = &lp->np;
+	struct np *np = &lp->np;
 	char way[64];
-	unsigned mtu, over, max, fit, eth;
+	unsigned mtu, over, max, fit, eth, ip;
 	int lo;
 
-	net_nofrag(np->net.fd);
+	net_nofrag(np->net.fd, np->net.dst.sa.sa_family);
+	ip = iphdr(&np->net.dst);
 	over = o->rev == 0 ? TX_OVERHEAD : o->keyfile != NULL ?
 	    R1_DATA_HDR + 4 + SEAL_OVER : R1_DATA_HDR + 4;
 	max = o->rev == 0 ? MAX_BLOCK : o->keyfile != NULL ? MAX_BLOCK1_KEY :
@@ -513,17 +523,20 @@ way_out(struct loop *lp)
 	eth = o->rev == 0 ? DEF_BLOCK : o->keyfile != NULL ? DEF_BLOCK1_KEY :
 	    DEF_BLOCK1;
 	mtu = net_mtu(&np->net, o, &lo);
-	fit = net_mtu_block(mtu, IP4_HDR, over, max);
+	if (eth > IP6_EXTRA && ip > IP4_HDR)
+		eth -= IP6_EXTRA;
+	fit = net_mtu_block(mtu, ip, over, max);
 	if (o->unicast)
 		snprintf(way, sizeof(way), "the route to %s",
-		    inet_ntoa(o->host));
+		    ipstr(&o->host));
 	else
 		snprintf(way, sizeof(way), "%s", np->net.ifname);
 	if (o->block != 0) {
 		if (mtu != 0 && o->block > fit)
 			errx(1, "datagrams of %u bytes do not fit the %u-byte "
-			    "MTU of %s: use -b %u or less", IP4_HDR + 8 + over +
+			    "MTU of %s: use -b %u or less", ip + 8 + over +
 			    o->block, mtu, way, fit);
+		np->net.block = o->block;
 		return;
 	}
 	if (mtu != 0 && !lo && !(o->multicast && o->ttl > 1)) {
@@ -532,12 +545,21 @@ way_out(struct loop *lp)
 			o->block = (unsigned)(o->window / 2);
 		debug(np, "block size %u bytes, for the %u-byte MTU of %s",
 		    o->block, mtu, way);
+		np->net.block = o->block;
 		return;
 	}
 	o->block = mtu != 0 && fit < eth ? fit : eth;
+	np->net.block = o->block;
 	debug(np, "block size %u bytes, for a 1500-byte MTU at most (%s: "
 	    "%s)", o->block, way, mtu == 0 ? "its MTU unknown" : lo ?
 	    "loopback" : "--ttl above 1");
+}
+
+/* The IP header's bytes on the way to a: IPv4's or IPv6's. */
+static unsigned
+iphdr(const union addr *a)
+{
+	return a->sa.sa_family == AF_INET6 ? IP6_HDR : IP4_HDR;
 }
 
 /*
@@ -549,23 +571,26 @@ static int
 path_refused(struct loop *lp)
 {
 	const struct opts *o = &lp->opts;
-	struct sockaddr_in to;
+	union addr to;
 	char why[200];
 	size_t len;
-	unsigned mtu, over, max;
+	unsigned mtu, over, max, ip;
 
 	if (!net_toobig(&len, &mtu, &to))
 		return 0;
-	over = o->rev == 0 ? TX_OVERHEAD : R1_DATA_HDR + 4;
-	max = o->rev == 0 ? MAX_BLOCK : MAX_BLOCK1;
+	ip = iphdr(&to);
+	over = o->rev == 0 ? TX_OVERHEAD : o->keyfile != NULL ?
+	    R1_DATA_HDR + 4 + SEAL_OVER : R1_DATA_HDR + 4;
+	max = o->rev == 0 ? MAX_BLOCK : o->keyfile != NULL ? MAX_BLOCK1_KEY :
+	    MAX_BLOCK1;
 	if (mtu != 0)
 		snprintf(why, sizeof(why), "datagrams of %zu bytes do not "
 		    "fit the path MTU of %u to %s: use -b %u or less",
-		    len + IP4_HDR + 8, mtu, addrstr(&to),
-		    net_mtu_block(mtu, IP4_HDR, over, max));
+		    len + ip + 8, mtu, addrstr(&to),
+		    net_mtu_block(mtu, ip, over, max));
 	else
 		snprintf(why, sizeof(why), "datagrams of %zu bytes do not "
-		    "fit the path to %s: use a smaller -b", len + IP4_HDR + 8,
+		    "fit the path to %s: use a smaller -b", len + ip + 8,
 		    addrstr(&to));
 	server_fail(&lp->np, EMSGSIZE, why);
 	return 1;

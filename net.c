@@ -51,26 +51,29 @@ struct txmsgs {
 	}		 ctl[TX_MSGS];
 };
 
-static int	 udp_socket(void);
-static void	 bind_port(int, struct in_addr, unsigned);
-static int	 route_src(struct in_addr, struct in_addr *);
-static int	 find_iface(struct net *, const struct opts *, struct in_addr *);
+static int	 udp_socket(int);
+static void	 bind_port(int, const union addr *, unsigned);
+static int	 route_src(const union addr *, int, union addr *);
+static int	 candidate(const struct ifaddrs *, const struct opts *, int);
+static int	 find_iface(struct net *, const struct opts *, int,
+		    union addr *);
 static void	 set_int(int, int, int, int, const char *);
 static void	 set_bufs(int);
-static void	 send_warn(const struct sockaddr_in *);
-static int	 tx_fill(struct txmsgs *, const struct sockaddr_in *,
+static void	 join(int, const struct net *, const struct opts *);
+static void	 send_warn(const union addr *);
+static int	 tx_fill(struct txmsgs *, const union addr *,
 		    const uint8_t *, size_t, size_t, size_t *);
-static void	 tx_send(int, struct txmsgs *, int, const struct sockaddr_in *,
+static void	 tx_send(int, struct txmsgs *, int, const union addr *,
 		    const uint8_t *, size_t *);
-static unsigned	 path_mtu(int, const struct sockaddr_in *);
-static void	 too_big(int, const struct sockaddr_in *, size_t);
+static unsigned	 path_mtu(int, const union addr *);
+static void	 too_big(int, const union addr *, size_t);
 
 static int
-udp_socket(void)
+udp_socket(int family)
 {
 	int fd;
 
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	if ((fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1)
 		err(1, "socket");
 	return fd;
@@ -98,190 +101,404 @@ set_bufs(int fd)
 		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &s, sizeof(s));
 }
 
+/* Bind fd to address a (its family's), port port. */
 static void
-bind_port(int fd, struct in_addr a, unsigned port)
+bind_port(int fd, const union addr *a, unsigned port)
 {
-	struct sockaddr_in sin;
+	union addr b = *a;
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr = a;
-	sin.sin_port = htons(port);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+	if (b.sa.sa_family == AF_INET6)
+		b.sin6.sin6_port = htons(port);
+	else
+		b.sin.sin_port = htons(port);
+	if (bind(fd, &b.sa, addrlen(&b)) == -1)
 		err(1, "bind UDP port %u", port);
 }
 
 /*
- * The source address the kernel would use towards dst: connecting a UDP
- * socket looks up the route and sends nothing.  Returns -1 without one.
+ * The source address the kernel would use towards dst (IPv6 multicast:
+ * out of interface oif, unless 0): connecting a UDP socket looks up the
+ * route and sends nothing.  Returns -1 without one.
  */
 static int
-route_src(struct in_addr dst, struct in_addr *src)
+route_src(const union addr *dst, int oif, union addr *src)
 {
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
+	union addr a = *dst;
+	socklen_t len = sizeof(*src);
 	int fd, r = -1;
 
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+	if ((fd = socket(a.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr = dst;
-	sin.sin_port = htons(DEF_PORT);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0 &&
-	    sin.sin_addr.s_addr != htonl(INADDR_ANY)) {
-		*src = sin.sin_addr;
+	if (oif != 0 && a.sa.sa_family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &oif,
+		    sizeof(oif));
+	if (a.sa.sa_family == AF_INET6)
+		a.sin6.sin6_port = htons(DEF_PORT);
+	else
+		a.sin.sin_port = htons(DEF_PORT);
+	memset(src, 0, sizeof(*src));
+	if (connect(fd, &a.sa, addrlen(&a)) == 0 &&
+	    getsockname(fd, &src->sa, &len) == 0 &&
+	    (src->sa.sa_family == AF_INET6 ?
+	    !IN6_IS_ADDR_UNSPECIFIED(&src->sin6.sin6_addr) :
+	    src->sin.sin_addr.s_addr != htonl(INADDR_ANY)))
 		r = 0;
-	}
 	close(fd);
 	return r;
 }
 
 /*
- * Find the interface named by -i.  Without -i, of the interfaces that
- * are up, not loopback, and have an IPv4 address able to broadcast (or
- * multicast with -m), take the one the kernel routes the group to (with
- * -m) or the default route goes through; else the first that is running
- * (has a carrier); else the first.  Fills ifname, ifaddr and ifwhy; the
- * broadcast address goes to *bcast.  Returns -1 when nothing fits.
+ * Could this address of an interface serve, without -i?  One of the
+ * family, up, not loopback, able to broadcast (IPv4) or to multicast
+ * (-m, and IPv6 always: it has no broadcast).
  */
 static int
-find_iface(struct net *n, const struct opts *o, struct in_addr *bcast)
+candidate(const struct ifaddrs *i, const struct opts *o, int family)
 {
-	struct ifaddrs *ifa, *i, *pick = NULL;
-	struct in_addr src, dst;
-	const struct in_addr *a;
 	unsigned need;
-	int rank, best = 0, routed;
+
+	if (i->ifa_addr == NULL || i->ifa_addr->sa_family != family)
+		return 0;
+	need = IFF_UP | (o->multicast || family == AF_INET6 ?
+	    IFF_MULTICAST : IFF_BROADCAST);
+	return (i->ifa_flags & need) == need &&
+	    !(i->ifa_flags & IFF_LOOPBACK);
+}
+
+/*
+ * Find the interface named by -i, with an address of the family.
+ * Without -i, of the interfaces that could serve (candidate), take the
+ * one the kernel routes the group (-m) or the host (-u) to, or the
+ * default route goes through; else the first that is running (has a
+ * carrier); else the first.  Of an interface's IPv6 addresses one that
+ * is not link-local is shown.  Fills ifname, ifaddr and ifwhy (with the
+ * others that could have served); the broadcast address goes to *bcast
+ * (IPv4).  Returns -1 when nothing fits.
+ */
+static int
+find_iface(struct net *n, const struct opts *o, int family, union addr *bcast)
+{
+	struct ifaddrs *ifa, *i, *j, *pick = NULL;
+	union addr src, dst;
+	const union addr *a;
+	char others[sizeof(n->ifwhy)];
+	size_t len;
+	int rank, best = 0, routed, nif = 0;
 
 	if (getifaddrs(&ifa) == -1)
 		err(1, "getifaddrs");
-	need = IFF_UP | (o->multicast ? IFF_MULTICAST : IFF_BROADCAST);
-	src.s_addr = htonl(INADDR_ANY);
 	/* Any unicast address off the LAN shows the default route. */
-	dst.s_addr = o->multicast ? o->group.s_addr : htonl(0xC0000201);
-	routed = o->iface == NULL && route_src(dst, &src) == 0;
+	memset(&dst, 0, sizeof(dst));
+	if (o->multicast)
+		dst = o->group;
+	else if (o->unicast)
+		dst = o->host;
+	else if ((dst.sa.sa_family = family) == AF_INET6)
+		inet_pton(AF_INET6, "2001:db8::1", &dst.sin6.sin6_addr);
+	else
+		dst.sin.sin_addr.s_addr = htonl(0xC0000201);
+	routed = o->iface == NULL && dst.sa.sa_family == family &&
+	    route_src(&dst, 0, &src) == 0;
+	others[0] = '\0';
 	for (i = ifa; i != NULL; i = i->ifa_next) {
-		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != family)
 			continue;
-		a = &((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+		a = (const union addr *)i->ifa_addr;
 		if (o->iface != NULL) {
 			if (strcmp(i->ifa_name, o->iface) != 0)
 				continue;
 			rank = 4;
-		} else if ((i->ifa_flags & need) != need ||
-		    (i->ifa_flags & IFF_LOOPBACK))
+		} else if (!candidate(i, o, family))
 			continue;
-		else if (routed && a->s_addr == src.s_addr)
+		else if (routed && family == AF_INET6 &&
+		    memcmp(&a->sin6.sin6_addr, &src.sin6.sin6_addr,
+		    sizeof(src.sin6.sin6_addr)) == 0)
+			rank = 3;
+		else if (routed && family == AF_INET &&
+		    a->sin.sin_addr.s_addr == src.sin.sin_addr.s_addr)
 			rank = 3;
 		else if (i->ifa_flags & IFF_RUNNING)
 			rank = 2;
 		else
 			rank = 1;
+		/* An interface's own address beats its link-local one. */
+		rank = 2 * rank + !(family == AF_INET6 &&
+		    IN6_IS_ADDR_LINKLOCAL(&a->sin6.sin6_addr));
 		if (rank > best) {
 			best = rank;
 			pick = i;
 		}
+		/* The interfaces that could serve, each once. */
+		for (j = ifa; j != i; j = j->ifa_next)
+			if (j->ifa_addr != NULL &&
+			    j->ifa_addr->sa_family == family &&
+			    candidate(j, o, family) &&
+			    strcmp(j->ifa_name, i->ifa_name) == 0)
+				break;
+		if (o->iface == NULL && j == i && nif++ < 8) {
+			len = strlen(others);
+			snprintf(others + len, sizeof(others) - len, "%s%s",
+			    len ? ", " : "", i->ifa_name);
+		}
 	}
 	if (pick != NULL) {
 		snprintf(n->ifname, sizeof(n->ifname), "%s", pick->ifa_name);
-		n->ifaddr = ((struct sockaddr_in *)pick->ifa_addr)->sin_addr;
-		bcast->s_addr = INADDR_NONE;
-		if ((pick->ifa_flags & IFF_BROADCAST) &&
+		memset(&n->ifaddr, 0, sizeof(n->ifaddr));
+		memcpy(&n->ifaddr, pick->ifa_addr, family == AF_INET6 ?
+		    sizeof(n->ifaddr.sin6) : sizeof(n->ifaddr.sin));
+		memset(bcast, 0, sizeof(*bcast));
+		if (family == AF_INET && (pick->ifa_flags & IFF_BROADCAST) &&
 		    pick->ifa_broadaddr != NULL)
-			*bcast = ((struct sockaddr_in *)
-			    pick->ifa_broadaddr)->sin_addr;
-		if (best == 4)
-			n->ifwhy = "named with -i";
-		else if (best == 3)
-			n->ifwhy = o->multicast ? "the group's route" :
-			    "the default route's";
-		else
-			n->ifwhy = best == 2 ? "the first up and running" :
-			    "the first up, though without a carrier";
+			memcpy(bcast, pick->ifa_broadaddr, sizeof(bcast->sin));
+		best /= 2;
+		snprintf(n->ifwhy, sizeof(n->ifwhy), "%s",
+		    best == 4 ? "named with -i" :
+		    best == 3 && o->multicast ? "the group's route" :
+		    best == 3 && o->unicast ? "the host's route" :
+		    best == 3 ? "the default route's" :
+		    best == 2 ? "the first up and running" :
+		    "the first up, though without a carrier");
+		if (nif > 1) {
+			len = strlen(n->ifwhy);
+			snprintf(n->ifwhy + len, sizeof(n->ifwhy) - len,
+			    "; %d could serve: %s%s", nif, others,
+			    nif > 8 ? ", ..." : "");
+		}
 	}
 	freeifaddrs(ifa);
-	if (pick == NULL && o->iface != NULL)
-		errx(1, "interface %s not found or without an IPv4 address",
-		    o->iface);
 	return pick == NULL ? -1 : 0;
 }
 
+/* The default block: one datagram fills a 1500-byte MTU. */
+unsigned
+net_block(const struct net *n, const struct opts *o)
+{
+	unsigned b;
+
+	if (o->block != 0)
+		return o->block;
+	b = o->rev == 0 ? DEF_BLOCK : DEF_BLOCK1;
+	return n->dst.sa.sa_family == AF_INET6 ? b - IP6_EXTRA : b;
+}
+
+/*
+ * The family of the run: that of -m or -u; without them IPv4 broadcast,
+ * unless no interface has an IPv4 address that can (-i: none at all),
+ * then IPv6 and the all-nodes group ff02::1 (IPv6 has no broadcast).
+ * Then the interface, in that family; it is an error only where it is
+ * needed (-m, the default; -i always).
+ */
 void
 net_server(struct net *n, const struct opts *o)
 {
-	struct in_addr any, bcast;
-	int fd;
+	union addr any, bcast, src;
+	int fd, family, found, ifindex;
 
 	memset(n, 0, sizeof(*n));
 	n->ufd = -1;
 	n->sport = o->port + 1;
-	any.s_addr = htonl(INADDR_ANY);
-	if (find_iface(n, o, &bcast) == -1 && !o->unicast)
+	family = o->multicast ? o->group.sa.sa_family :
+	    o->unicast ? o->host.sa.sa_family : AF_INET;
+	found = find_iface(n, o, family, &bcast) == 0;
+	if (!o->multicast && !o->unicast && (!found ||
+	    (o->iface == NULL && bcast.sa.sa_family != AF_INET)) &&
+	    find_iface(n, o, AF_INET6, &bcast) == 0) {
+		family = AF_INET6;
+		found = 1;
+	}
+	if (!found && o->iface != NULL)
+		errx(1, "interface %s not found or without an %s address",
+		    o->iface, family == AF_INET6 ? "IPv6" : "IP");
+	if (!found && !o->unicast)
 		errx(1, "no usable network interface found; name one with -i");
+	ifindex = found ? (int)if_nametoindex(n->ifname) : 0;
 
-	n->fd = fd = udp_socket();
+	n->fd = fd = udp_socket(family);
+	if (family == AF_INET6)
+		set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1, "IPV6_V6ONLY");
 	set_bufs(fd);
-	bind_port(fd, any, n->sport);
+	memset(&any, 0, sizeof(any));
+	any.sa.sa_family = (sa_family_t)family;
+	if (family == AF_INET)
+		any.sin.sin_addr.s_addr = htonl(INADDR_ANY);
 
-	n->dst.sin_family = AF_INET;
-	n->dst.sin_port = htons(o->port);
-	if (o->multicast) {
-		n->dst.sin_addr = o->group;
-		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &n->ifaddr,
-		    sizeof(n->ifaddr)) == -1)
+	if (o->multicast)
+		n->dst = o->group;
+	else if (o->unicast)
+		n->dst = o->host;
+	else if (family == AF_INET6) {
+		n->dst.sin6.sin6_family = AF_INET6;
+		inet_pton(AF_INET6, "ff02::1", &n->dst.sin6.sin6_addr);
+	} else {
+		if (bcast.sa.sa_family != AF_INET)
+			errx(1, "interface %s has no broadcast address; "
+			    "use -m GROUP", n->ifname);
+		n->dst = bcast;
+		set_int(fd, SOL_SOCKET, SO_BROADCAST, 1, "SO_BROADCAST");
+	}
+	if (family == AF_INET6) {
+		n->dst.sin6.sin6_port = htons(o->port);
+		/* A link-local group or host is on the interface. */
+		if (n->dst.sin6.sin6_scope_id == 0 &&
+		    (IN6_IS_ADDR_LINKLOCAL(&n->dst.sin6.sin6_addr) ||
+		    IN6_IS_ADDR_MC_LINKLOCAL(&n->dst.sin6.sin6_addr) ||
+		    IN6_IS_ADDR_MC_NODELOCAL(&n->dst.sin6.sin6_addr)))
+			n->dst.sin6.sin6_scope_id = (uint32_t)ifindex;
+	} else
+		n->dst.sin.sin_port = htons(o->port);
+	/*
+	 * IPv6 picks a source address per packet, and the pick changes
+	 * when an address comes or goes (a link-local one once its
+	 * duplicate detection is over): the clients, who know the server
+	 * by its address, would lose it.  So it is fixed at the start.
+	 */
+	if (family == AF_INET6 && route_src(&n->dst, ifindex, &src) == 0) {
+		if (IN6_IS_ADDR_LINKLOCAL(&src.sin6.sin6_addr) &&
+		    src.sin6.sin6_scope_id == 0)
+			src.sin6.sin6_scope_id = (uint32_t)ifindex;
+		any = src;
+	}
+	bind_port(fd, &any, n->sport);
+	if (family == AF_INET6 && !o->unicast) {
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex,
+		    sizeof(ifindex)) == -1)
+			err(1, "multicast on %s", n->ifname);
+		set_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 1,
+		    "IPV6_MULTICAST_LOOP");
+		set_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, (int)o->ttl,
+		    "IPV6_MULTICAST_HOPS");
+	} else if (o->multicast) {
+		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF,
+		    &n->ifaddr.sin.sin_addr,
+		    sizeof(n->ifaddr.sin.sin_addr)) == -1)
 			err(1, "multicast on %s", n->ifname);
 		set_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 1,
 		    "IP_MULTICAST_LOOP");
 		set_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, (int)o->ttl,
 		    "IP_MULTICAST_TTL");
-	} else if (o->unicast) {
-		n->dst.sin_addr = o->host;
-	} else {
-		if (bcast.s_addr == INADDR_NONE)
-			errx(1, "interface %s has no broadcast address; "
-			    "use -m GROUP", n->ifname);
-		n->dst.sin_addr = bcast;
-		set_int(fd, SOL_SOCKET, SO_BROADCAST, 1, "SO_BROADCAST");
 	}
+	n->block = net_block(n, o);
 }
 
-void
-net_client(struct net *n, const struct opts *o)
+/*
+ * Join -m's group on the interface: the channel (--source, group) for a
+ * source-specific group, else the group from any source.
+ */
+static void
+join(int fd, const struct net *n, const struct opts *o)
 {
+	struct group_source_req gs;
+	struct ipv6_mreq m6;
 	struct ip_mreqn mr;
-	struct in_addr any, bcast;
-	int fd;
+	int v6 = o->group.sa.sa_family == AF_INET6, level, off = 0;
 
-	memset(n, 0, sizeof(*n));
-	n->sport = o->port + 1;
-	any.s_addr = htonl(INADDR_ANY);
-	if (find_iface(n, o, &bcast) == -1 && o->multicast)
-		errx(1, "no multicast interface found; name one with -i");
-
-	n->fd = fd = udp_socket();
-	set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
-	set_bufs(fd);
-	net_gro(fd);
-	if (o->multicast) {
-		/* Bound to the group: other groups' traffic stays out. */
-		bind_port(fd, o->group, o->port);
+	level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	if (o->ssm) {
+		memset(&gs, 0, sizeof(gs));
+		gs.gsr_interface = if_nametoindex(n->ifname);
+		memcpy(&gs.gsr_group, &o->group, addrlen(&o->group));
+		memcpy(&gs.gsr_source, &o->source, addrlen(&o->source));
+		if (setsockopt(fd, level, MCAST_JOIN_SOURCE_GROUP, &gs,
+		    sizeof(gs)) == -1)
+			err(1, "join channel (%s, %s) on %s",
+			    ipstr(&o->source), ipstr(&o->group), n->ifname);
+	} else if (v6) {
+		memset(&m6, 0, sizeof(m6));
+		m6.ipv6mr_multiaddr = o->group.sin6.sin6_addr;
+		m6.ipv6mr_interface = if_nametoindex(n->ifname);
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m6,
+		    sizeof(m6)) == -1)
+			err(1, "join group %s on %s", ipstr(&o->group),
+			    n->ifname);
+	} else {
 		memset(&mr, 0, sizeof(mr));
-		mr.imr_multiaddr = o->group;
-		mr.imr_address = n->ifaddr;
+		mr.imr_multiaddr = o->group.sin.sin_addr;
+		mr.imr_address = n->ifaddr.sin.sin_addr;
 		mr.imr_ifindex = (int)if_nametoindex(n->ifname);
 		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
 		    sizeof(mr)) == -1)
-			err(1, "join group %s on %s", inet_ntoa(o->group),
+			err(1, "join group %s on %s", ipstr(&o->group),
 			    n->ifname);
+	}
+	/* Only what was joined on this socket, not the host's groups. */
+	if (v6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_ALL, &off,
+		    sizeof(off));
+	else
 		set_int(fd, IPPROTO_IP, IP_MULTICAST_ALL, 0,
 		    "IP_MULTICAST_ALL");
-	} else
-		bind_port(fd, any, o->port);
+}
 
-	n->ufd = udp_socket();
-	bind_port(n->ufd, any, 0);
+/*
+ * A client with -m binds the group, in its family.  Without -m it hears
+ * broadcast, ff02::1 and unicast of both families on one dual-stack
+ * IPv6 socket (IPv4 peers appear mapped, ::ffff:a.b.c.d), or on an
+ * IPv4 one where the kernel has no IPv6.  The status socket is of the
+ * same family.
+ */
+void
+net_client(struct net *n, const struct opts *o)
+{
+	union addr any, g;
+	int fd, family;
+
+	memset(n, 0, sizeof(*n));
+	n->sport = o->port + 1;
+	family = o->multicast ? o->group.sa.sa_family : AF_INET;
+	if (find_iface(n, o, family, &any) == -1 && (o->multicast ||
+	    (o->iface != NULL && find_iface(n, o, AF_INET6, &any) == -1))) {
+		if (o->iface != NULL)
+			errx(1, "interface %s not found or without an %s "
+			    "address", o->iface, !o->multicast ? "IP" :
+			    family == AF_INET6 ? "IPv6" : "IPv4");
+		errx(1, "no multicast interface found; name one with -i");
+	}
+
+	if (!o->multicast && (fd = socket(AF_INET6, SOCK_DGRAM |
+	    SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) != -1) {
+		family = AF_INET6;
+		set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0, "IPV6_V6ONLY");
+	} else
+		fd = udp_socket(family);
+	n->fd = fd;
+	set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+	set_bufs(fd);
+	net_gro(fd);
+	memset(&any, 0, sizeof(any));
+	any.sa.sa_family = (sa_family_t)family;
+	if (family == AF_INET)
+		any.sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	if (o->multicast) {
+		/* Bound to the group: other groups' traffic stays out. */
+		g = o->group;
+		if (family == AF_INET6 && g.sin6.sin6_scope_id == 0 &&
+		    (IN6_IS_ADDR_MC_LINKLOCAL(&g.sin6.sin6_addr) ||
+		    IN6_IS_ADDR_MC_NODELOCAL(&g.sin6.sin6_addr)))
+			g.sin6.sin6_scope_id = if_nametoindex(n->ifname);
+		bind_port(fd, &g, o->port);
+		join(fd, n, o);
+	} else
+		bind_port(fd, &any, o->port);
+
+	n->ufd = udp_socket(family);
+	if (family == AF_INET6 && !o->multicast)
+		set_int(n->ufd, IPPROTO_IPV6, IPV6_V6ONLY, 0, "IPV6_V6ONLY");
+	bind_port(n->ufd, &any, 0);
+}
+
+/*
+ * A client's status socket, once it has a server: over IPv6 it is
+ * connected to it, which fixes its source address (IPv6 picks one per
+ * packet, and picks another when an address comes or is deprecated, a
+ * temporary one for instance: the server, which knows the client by
+ * its address, would lose it).  Over IPv4 nothing changes.
+ */
+void
+net_pin(int fd, const union addr *to)
+{
+	if (to->sa.sa_family == AF_INET6 &&
+	    !IN6_IS_ADDR_V4MAPPED(&to->sin6.sin6_addr))
+		(void)connect(fd, &to->sa, addrlen(to));
 }
 
 /*
@@ -321,9 +538,10 @@ net_recvbatch(int fd, struct rxbatch *b)
 	for (i = 0; i < n; i++) {
 		b->len[i] = b->msg[i].msg_len;
 		b->seg[i] = b->len[i];
-		if (b->msg[i].msg_hdr.msg_namelen != sizeof(b->from[i]) ||
-		    b->from[i].sin_family != AF_INET) {
-			b->len[i] = 0;		/* not IPv4: nothing */
+		if (b->msg[i].msg_hdr.msg_namelen != addrlen(&b->from[i]) ||
+		    (b->from[i].sa.sa_family != AF_INET &&
+		    b->from[i].sa.sa_family != AF_INET6)) {
+			b->len[i] = 0;		/* not IP: nothing */
 			b->seg[i] = 1;
 			continue;
 		}
@@ -356,7 +574,7 @@ net_gro(int fd)
  * datagram each.  Advances *off; returns how many messages.
  */
 static int
-tx_fill(struct txmsgs *t, const struct sockaddr_in *to, const uint8_t *buf,
+tx_fill(struct txmsgs *t, const union addr *to, const uint8_t *buf,
     size_t len, size_t seg, size_t *off)
 {
 	struct cmsghdr *cm;
@@ -375,7 +593,7 @@ tx_fill(struct txmsgs *t, const struct sockaddr_in *to, const uint8_t *buf,
 		t->iov[n].iov_len = chunk;
 		memset(&t->msg[n].msg_hdr, 0, sizeof(t->msg[n].msg_hdr));
 		t->msg[n].msg_hdr.msg_name = (void *)to;
-		t->msg[n].msg_hdr.msg_namelen = sizeof(*to);
+		t->msg[n].msg_hdr.msg_namelen = addrlen(to);
 		t->msg[n].msg_hdr.msg_iov = &t->iov[n];
 		t->msg[n].msg_hdr.msg_iovlen = 1;
 		if (gso && chunk > seg) {
@@ -401,7 +619,7 @@ tx_fill(struct txmsgs *t, const struct sockaddr_in *to, const uint8_t *buf,
  * train refused as too big, EMSGSIZE, shows which datagram is).
  */
 static void
-tx_send(int fd, struct txmsgs *t, int n, const struct sockaddr_in *to,
+tx_send(int fd, struct txmsgs *t, int n, const union addr *to,
     const uint8_t *buf, size_t *off)
 {
 	struct pollfd pfd;
@@ -444,7 +662,7 @@ tx_send(int fd, struct txmsgs *t, int n, const struct sockaddr_in *to,
  * address: with UDP GSO a few super-datagrams, else one datagram each.
  */
 void
-net_sendsegs(int fd, const struct sockaddr_in *to, const uint8_t *buf,
+net_sendsegs(int fd, const union addr *to, const uint8_t *buf,
     size_t len, size_t seg)
 {
 	static struct txmsgs t;		/* 6 KiB of scratch, kept */
@@ -462,7 +680,7 @@ net_sendsegs(int fd, const struct sockaddr_in *to, const uint8_t *buf,
  * through report.c, which clears the progress line first.
  */
 static void
-send_warn(const struct sockaddr_in *to)
+send_warn(const union addr *to)
 {
 	static int said[256];
 	int e = errno;
@@ -478,14 +696,13 @@ send_warn(const struct sockaddr_in *to)
  * fatal: the protocol's timers resend.  A full buffer is waited out.
  */
 void
-net_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
+net_send(int fd, const void *buf, size_t len, const union addr *to)
 {
 	struct pollfd pfd;
 	ssize_t r;
 
 	for (;;) {
-		r = sendto(fd, buf, len, 0, (const struct sockaddr *)to,
-		    sizeof(*to));
+		r = sendto(fd, buf, len, 0, &to->sa, addrlen(to));
 		if (r != -1 || errno == ECONNREFUSED)
 			return;
 		if (errno == EINTR)
@@ -532,25 +749,32 @@ net_mtu_block(unsigned mtu, unsigned iphdr, unsigned overhead, unsigned max)
 unsigned
 net_mtu(const struct net *n, const struct opts *o, int *lo)
 {
-	struct sockaddr_in src;
+	int v6 = n->dst.sa.sa_family == AF_INET6;
+	union addr src;
 	struct ifreq ifr;
 	socklen_t len;
 	int fd, mtu = 0;
 
 	*lo = 0;
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+	if ((fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC,
+	    0)) == -1)
 		return 0;
 	if (o->unicast) {
 		len = sizeof(mtu);
-		if (connect(fd, (const struct sockaddr *)&n->dst,
-		    sizeof(n->dst)) == -1 ||
-		    getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &len) == -1)
+		if (connect(fd, &n->dst.sa, addrlen(&n->dst)) == -1 ||
+		    getsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+		    v6 ? IPV6_MTU : IP_MTU, &mtu, &len) == -1)
 			mtu = 0;
 		len = sizeof(src);
-		if (ntohl(n->dst.sin_addr.s_addr) >> 24 == IN_LOOPBACKNET ||
-		    (mtu > 0 && getsockname(fd, (struct sockaddr *)&src,
-		    &len) == 0 && src.sin_addr.s_addr == n->dst.sin_addr.s_addr))
+		if (v6 ? IN6_IS_ADDR_LOOPBACK(&n->dst.sin6.sin6_addr) :
+		    ntohl(n->dst.sin.sin_addr.s_addr) >> 24 == IN_LOOPBACKNET)
 			*lo = 1;
+		else if (mtu > 0 && getsockname(fd, &src.sa, &len) == 0) {
+			src.sin.sin_port = n->dst.sin.sin_port;
+			if (v6)
+				src.sin6.sin6_port = n->dst.sin6.sin6_port;
+			*lo = sameaddr(&src, &n->dst);
+		}
 	} else {
 		memset(&ifr, 0, sizeof(ifr));
 		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", n->ifname);
@@ -571,17 +795,21 @@ net_mtu(const struct net *n, const struct opts *o, int *lo)
  * tells the driver, instead of losing every such datagram quietly.
  */
 void
-net_nofrag(int fd)
+net_nofrag(int fd, int family)
 {
-	set_int(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO,
-	    "IP_MTU_DISCOVER");
+	if (family == AF_INET6)
+		set_int(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DO,
+		    "IPV6_MTU_DISCOVER");
+	else
+		set_int(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO,
+		    "IP_MTU_DISCOVER");
 }
 
 /* The first datagram refused as too big for its path. */
 static struct {
 	size_t		 len;		/* its UDP payload; 0: none yet */
 	unsigned	 mtu;		/* the path's MTU, 0 if unknown */
-	struct sockaddr_in to;
+	union addr	 to;
 } toobig;
 
 /*
@@ -589,22 +817,36 @@ static struct {
  * connected there, through fd's multicast interface.
  */
 static unsigned
-path_mtu(int fd, const struct sockaddr_in *to)
+path_mtu(int fd, const union addr *to)
 {
+	int v6 = to->sa.sa_family == AF_INET6;
 	struct in_addr mif;
-	socklen_t len = sizeof(mif);
+	int mif6 = 0;
+	socklen_t len;
 	int s, one = 1, mtu = 0;
 
-	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+	if ((s = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC,
+	    0)) == -1)
 		return 0;
-	if (getsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mif, &len) == 0 &&
-	    len == sizeof(mif))
-		(void)setsockopt(s, IPPROTO_IP, IP_MULTICAST_IF, &mif,
-		    sizeof(mif));
-	(void)setsockopt(s, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+	if (v6) {
+		len = sizeof(mif6);
+		if (getsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &mif6,
+		    &len) == 0)
+			(void)setsockopt(s, IPPROTO_IPV6, IPV6_MULTICAST_IF,
+			    &mif6, sizeof(mif6));
+	} else {
+		len = sizeof(mif);
+		if (getsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mif,
+		    &len) == 0 && len == sizeof(mif))
+			(void)setsockopt(s, IPPROTO_IP, IP_MULTICAST_IF, &mif,
+			    sizeof(mif));
+		(void)setsockopt(s, SOL_SOCKET, SO_BROADCAST, &one,
+		    sizeof(one));
+	}
 	len = sizeof(mtu);
-	if (connect(s, (const struct sockaddr *)to, sizeof(*to)) == -1 ||
-	    getsockopt(s, IPPROTO_IP, IP_MTU, &mtu, &len) == -1)
+	if (connect(s, &to->sa, addrlen(to)) == -1 ||
+	    getsockopt(s, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+	    v6 ? IPV6_MTU : IP_MTU, &mtu, &len) == -1)
 		mtu = 0;
 	close(s);
 	return mtu > 0 ? (unsigned)mtu : 0;
@@ -612,7 +854,7 @@ path_mtu(int fd, const struct sockaddr_in *to)
 
 /* A send refused with EMSGSIZE: the first is kept for net_toobig. */
 static void
-too_big(int fd, const struct sockaddr_in *to, size_t len)
+too_big(int fd, const union addr *to, size_t len)
 {
 	if (toobig.len != 0)
 		return;
@@ -627,7 +869,7 @@ too_big(int fd, const struct sockaddr_in *to, size_t len)
  * in *to.
  */
 int
-net_toobig(size_t *len, unsigned *mtu, struct sockaddr_in *to)
+net_toobig(size_t *len, unsigned *mtu, union addr *to)
 {
 	if (toobig.len == 0)
 		return 0;

@@ -23,12 +23,14 @@
 #include "seal.h"
 
 enum { OPT_FIRST_SEQ = 256, OPT_TTL, OPT_WINDOW, OPT_STATS, OPT_MIN_RATE,
-	OPT_GENKEY, OPT_FEC };
+	OPT_GENKEY, OPT_FEC, OPT_SOURCE };
 
 static void	 usage(int);
 static unsigned long long number(const char *, const char *,
 		    unsigned long long, unsigned long long);
 static unsigned long long bitrate(const char *);
+static int	 ipaddr(const char *, union addr *);
+static int	 ssm_group(const union addr *);
 static void	 parse(struct opts *, int, char **);
 
 static const struct option longopts[] = {
@@ -51,6 +53,7 @@ static const struct option longopts[] = {
 	{ "label",	required_argument,	NULL, 'l' },
 	{ "rate",	required_argument,	NULL, 'r' },
 	{ "min-rate",	required_argument,	NULL, OPT_MIN_RATE },
+	{ "source",	required_argument,	NULL, OPT_SOURCE },
 	{ "ttl",	required_argument,	NULL, OPT_TTL },
 	{ "window",	required_argument,	NULL, OPT_WINDOW },
 	{ "progress",	no_argument,		NULL, 'P' },
@@ -74,7 +77,8 @@ usage(int status)
 "               [--stats file] [-t seconds] [--ttl hops] [-w seconds]\n"
 "               [--window bytes]\n"
 "       netpipe -c [-0Pqv] [-i interface] [-k keyfile] [-l label]\n"
-"               [-m group] [-p port] [--stats file] [-t seconds]\n"
+"               [-m group] [-p port] [--source address] [--stats file]\n"
+"               [-t seconds]\n"
 "       netpipe --genkey keyfile\n"
 "       netpipe -h | -V\n");
 	exit(status);
@@ -130,6 +134,46 @@ bitrate(const char *s)
 	return v * mul;
 }
 
+/*
+ * An IPv4 or IPv6 address (IPv6 with an optional %interface or %index,
+ * its scope), port 0.  Returns -1 if s is neither.
+ */
+static int
+ipaddr(const char *s, union addr *a)
+{
+	char buf[INET6_ADDRSTRLEN], *pc;
+
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, &a->sin.sin_addr) == 1) {
+		a->sin.sin_family = AF_INET;
+		return 0;
+	}
+	if (strlen(s) >= sizeof(buf) + IF_NAMESIZE)
+		return -1;
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(s, "%"), s);
+	if (inet_pton(AF_INET6, buf, &a->sin6.sin6_addr) != 1)
+		return -1;
+	a->sin6.sin6_family = AF_INET6;
+	if ((pc = strchr(s, '%')) != NULL &&
+	    (a->sin6.sin6_scope_id = if_nametoindex(pc + 1)) == 0 &&
+	    (pc[1] < '1' || pc[1] > '9' ||
+	    (a->sin6.sin6_scope_id = (uint32_t)strtoul(pc + 1, NULL, 10)) ==
+	    0))
+		return -1;
+	return 0;
+}
+
+/* A source-specific group: 232.0.0.0/8, or ff3x::/32 (RFC 4607). */
+static int
+ssm_group(const union addr *g)
+{
+	const uint8_t *b = g->sin6.sin6_addr.s6_addr;
+
+	if (g->sa.sa_family == AF_INET)
+		return (ntohl(g->sin.sin_addr.s_addr) >> 24) == 232;
+	return b[0] == 0xff && (b[1] >> 4) == 3 && b[2] == 0 && b[3] == 0;
+}
+
 static void
 parse(struct opts *o, int argc, char **argv)
 {
@@ -180,20 +224,31 @@ parse(struct opts *o, int argc, char **argv)
 			o->iface = optarg;
 			break;
 		case 'm':
-			if (inet_pton(AF_INET, optarg, &o->group) != 1 ||
-			    !IN_MULTICAST(ntohl(o->group.s_addr))) {
-				warnx("not an IPv4 multicast group: %s",
+			if (ipaddr(optarg, &o->group) == -1 ||
+			    (o->group.sa.sa_family == AF_INET ?
+			    !IN_MULTICAST(ntohl(o->group.sin.sin_addr.s_addr)) :
+			    !IN6_IS_ADDR_MULTICAST(&o->group.sin6.sin6_addr))) {
+				warnx("not an IPv4 or IPv6 multicast group: %s",
 				    optarg);
 				usage(2);
 			}
 			o->multicast = 1;
 			break;
 		case 'u':
-			if (inet_pton(AF_INET, optarg, &o->host) != 1) {
-				warnx("not an IPv4 address: %s", optarg);
+			if (ipaddr(optarg, &o->host) == -1) {
+				warnx("not an IPv4 or IPv6 address: %s",
+				    optarg);
 				usage(2);
 			}
 			o->unicast = 1;
+			break;
+		case OPT_SOURCE:
+			if (ipaddr(optarg, &o->source) == -1) {
+				warnx("--source: not an IPv4 or IPv6 address: "
+				    "%s", optarg);
+				usage(2);
+			}
+			o->ssm = 1;
 			break;
 		case 't':
 			o->timeout = number("timeout", optarg, 1, 3600);
@@ -311,6 +366,29 @@ parse(struct opts *o, int argc, char **argv)
 		    "--window are server options");
 		usage(2);
 	}
+	if (o->server && o->ssm) {
+		warnx("--source is a client option");
+		usage(2);
+	}
+	if (o->ssm && (!o->multicast || !ssm_group(&o->group) ||
+	    o->source.sa.sa_family != o->group.sa.sa_family)) {
+		warnx("--source needs -m with a source-specific group of its "
+		    "family (232.0.0.0/8, ff3x::/32)");
+		usage(2);
+	}
+	if (!o->server && o->multicast && ssm_group(&o->group) && !o->ssm) {
+		warnx("a source-specific group (232.0.0.0/8, ff3x::/32) needs "
+		    "--source, the server's address");
+		usage(2);
+	}
+	if (o->multicast && o->iface == NULL &&
+	    o->group.sa.sa_family == AF_INET6 &&
+	    (IN6_IS_ADDR_MC_LINKLOCAL(&o->group.sin6.sin6_addr) ||
+	    IN6_IS_ADDR_MC_NODELOCAL(&o->group.sin6.sin6_addr)) &&
+	    o->group.sin6.sin6_scope_id == 0) {
+		warnx("a link-local group needs -i (or group%%interface)");
+		usage(2);
+	}
 	if (o->rev == 0 && (o->label != NULL || o->rate != 0 ||
 	    o->min_rate != 0 || o->window != DEF_WINDOW || o->fec != 0)) {
 		warnx("-l, -r, --fec, --min-rate and --window need Rev. 1: "
@@ -336,7 +414,7 @@ parse(struct opts *o, int argc, char **argv)
 		usage(2);
 	}
 	/* Without -b the server's block follows the MTU (loop.c). */
-	if (o->rev == 1 && o->window < 2 * o->block) {
+	if (o->rev == 1 && o->window < 2 * (o->block ? o->block : DEF_BLOCK1)) {
 		warnx("the window must hold two blocks at least");
 		usage(2);
 	}

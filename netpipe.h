@@ -27,6 +27,7 @@
 #define DEF_BLOCK	1459		/* Rev. 0: 1500 - 20 IP - 8 UDP - 13 */
 #define MAX_BLOCK	65494		/* 65507 (largest UDP payload) - 13 */
 #define DEF_BLOCK1	1455		/* Rev. 1: 1500 - 20 IP - 8 UDP - 17 */
+#define IP6_EXTRA	20		/* IPv6's header is 40 bytes, not 20 */
 #define MAX_BLOCK1	65490		/* 65507 - 17 */
 #define DEF_WINDOW	(16 * 1024 * 1024)	/* Rev. 1 window, bytes */
 #define MIN_WINDOW	(64 * 1024)
@@ -190,6 +191,17 @@ secs(unsigned s)
 	return s * SEC;
 }
 
+/*
+ * An IPv4 or IPv6 socket address: what the roles, the drivers and the
+ * table of clients hold.  The family says which member is meant; port
+ * and address are in network order, as the kernel has them.
+ */
+union addr {
+	struct sockaddr		 sa;
+	struct sockaddr_in	 sin;
+	struct sockaddr_in6	 sin6;
+};
+
 /* What the command line asked for. */
 struct opts {
 	int		 server;	/* 1 server, 0 client */
@@ -200,11 +212,13 @@ struct opts {
 	unsigned	 port;		/* -p data port */
 	const char	*iface;		/* -i */
 	int		 multicast;	/* -m given */
-	struct in_addr	 group;
+	union addr	 group;		/* port 0 */
 	int		 unicast;	/* -u given */
-	struct in_addr	 host;
+	union addr	 host;		/* port 0 */
+	int		 ssm;		/* --source given */
+	union addr	 source;	/* the channel's source, port 0 */
 	unsigned	 timeout;	/* -t seconds */
-	unsigned	 block;		/* -b */
+	unsigned	 block;		/* -b, 0: net_block's default */
 	uint32_t	 first_seq;	/* --first-seq */
 	unsigned long long rate;	/* -r bit/s, 0: adapt freely */
 	unsigned long long min_rate;	/* --min-rate bit/s, 0: none */
@@ -224,11 +238,12 @@ struct opts {
 struct net {
 	int		 fd;		/* server: status port; client: data port */
 	int		 ufd;		/* client: unicast status socket; else -1 */
-	struct sockaddr_in dst;		/* server: group, broadcast or host */
-	struct in_addr	 ifaddr;	/* the interface's address */
+	union addr	 dst;		/* server: group, broadcast or host */
+	union addr	 ifaddr;	/* the interface's address, port 0 */
 	char		 ifname[IF_NAMESIZE];
-	const char	*ifwhy;		/* how the interface was chosen */
+	char		 ifwhy[160];	/* how the interface was chosen */
 	unsigned	 sport;		/* the status port, host order */
+	unsigned	 block;		/* server: -b, or net_block's default */
 };
 
 /* A batch of received datagrams (net.c). */
@@ -236,7 +251,7 @@ struct net {
 struct rxbatch {
 	struct mmsghdr	 msg[RX_BATCH];
 	struct iovec	 iov[RX_BATCH];
-	struct sockaddr_in from[RX_BATCH];
+	union addr	 from[RX_BATCH];
 	union {
 		struct cmsghdr	 align;
 		uint8_t		 buf[64];
@@ -269,7 +284,7 @@ struct tally {
 enum { PEER_ACTIVE, PEER_DONE, PEER_DROPPED };
 
 struct peer {
-	struct sockaddr_in addr;
+	union addr	 addr;
 	uint64_t	 bytes;		/* confirmed (client: written) */
 	uint64_t	 rtt;		/* smoothed round trip, µs */
 	int		 result;	/* PEER_* */
@@ -287,10 +302,10 @@ struct io {
 	void	*ctx;			/* the driver's, handed back */
 	/* One datagram from the role's socket to `to`: lossy, never fatal. */
 	void	 (*send)(void *, const void *, size_t,
-		    const struct sockaddr_in *);
+		    const union addr *);
 	/* A train: len bytes of datagrams of seg bytes each (the last may
 	   be shorter), to `to`. */
-	void	 (*sendsegs)(void *, const struct sockaddr_in *,
+	void	 (*sendsegs)(void *, const union addr *,
 		    const uint8_t *, size_t, size_t);
 	/* Standard input, as read(2): bytes, 0 at the end, -1 and errno. */
 	ssize_t	 (*read)(void *, void *, size_t);
@@ -334,7 +349,7 @@ struct role {
 	void	 (*init)(struct np *, uint64_t);
 	void	 (*fini)(struct np *);
 	void	 (*packet)(struct np *, const uint8_t *, size_t,
-		    const struct sockaddr_in *, uint64_t);
+		    const union addr *, uint64_t);
 	void	 (*timer)(struct np *, uint64_t);
 	uint64_t (*deadline)(const struct np *, uint64_t);
 	int	 (*want_input)(const struct np *);
@@ -364,7 +379,7 @@ struct role {
  * elements of that size.
  */
 struct member {
-	struct sockaddr_in addr;	/* its status socket */
+	union addr	 addr;		/* its status socket */
 	int		 alive;
 	uint64_t	 heard;		/* last datagram from it */
 	uint64_t	 resend;	/* when to repeat to it */
@@ -379,7 +394,7 @@ struct members {
 	unsigned	 n, max, nalive;
 	/* The revision's error packet (CM_ERROR, R1_ERROR) from the
 	   server to a client or the group: code, errno. */
-	void		 (*senderr)(struct np *, const struct sockaddr_in *,
+	void		 (*senderr)(struct np *, const union addr *,
 			    uint32_t, uint32_t);
 };
 
@@ -541,19 +556,22 @@ void		 warnmsg(const struct np *, const char *, ...)
 void		 np_fail(struct np *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 rtt_sample(struct rtt *, uint64_t, uint64_t, uint64_t);
-const char	*addrstr(const struct sockaddr_in *);
-int		 sameaddr(const struct sockaddr_in *, const struct sockaddr_in *);
+const char	*ipstr(const union addr *);
+const char	*addrstr(const union addr *);
+int		 sameaddr(const union addr *, const union addr *);
+unsigned	 addrport(const union addr *);
+socklen_t	 addrlen(const union addr *);
 uint64_t	 ping_period(const struct opts *);
 void		 members_init(struct members *, size_t, unsigned,
-		    void (*)(struct np *, const struct sockaddr_in *, uint32_t,
+		    void (*)(struct np *, const union addr *, uint32_t,
 		    uint32_t));
 void		 members_free(struct members *);
 struct member	*member_at(const struct members *, unsigned);
 struct member	*member_find(const struct members *,
-		    const struct sockaddr_in *);
+		    const union addr *);
 struct member	*member_join(struct np *, struct members *, int,
-		    const struct sockaddr_in *, uint64_t, uint64_t, uint64_t);
-int		 members_seek_over(const struct np *, struct members *,
+		    const union addr *, uint64_t, uint64_t, uint64_t);
+int		 members_seek_over(struct np *, struct members *,
 		    uint64_t, uint64_t);
 int		 members_gone(struct np *, const struct members *);
 int		 member_drop(struct np *, struct members *, struct member *,
@@ -566,7 +584,7 @@ ssize_t		 server_read(struct np *, const struct members *, void *,
 		    size_t);
 void		 server_interrupt(struct np *, int, uint64_t);
 void		 server_fail(struct np *, int, const char *);
-void		 server_error(struct np *, const struct sockaddr_in *,
+void		 server_error(struct np *, const union addr *,
 		    uint32_t, uint32_t, uint64_t);
 void		 stamp_add(struct stamps *, uint64_t);
 int		 stamp_known(const struct stamps *, uint64_t);
@@ -605,16 +623,18 @@ uint32_t	 crc_join(const struct crcjoin *, uint32_t, uint32_t, size_t);
 
 /* net.c: the real transport, for loop.c */
 void		 net_server(struct net *, const struct opts *);
+unsigned	 net_block(const struct net *, const struct opts *);
 void		 net_client(struct net *, const struct opts *);
+void		 net_pin(int, const union addr *);
 int		 net_recvbatch(int, struct rxbatch *);
 void		 net_gro(int);
-void		 net_sendsegs(int, const struct sockaddr_in *, const uint8_t *,
+void		 net_sendsegs(int, const union addr *, const uint8_t *,
 		    size_t, size_t);
-void		 net_send(int, const void *, size_t, const struct sockaddr_in *);
+void		 net_send(int, const void *, size_t, const union addr *);
 unsigned	 net_mtu_block(unsigned, unsigned, unsigned, unsigned);
 unsigned	 net_mtu(const struct net *, const struct opts *, int *);
-void		 net_nofrag(int);
-int		 net_toobig(size_t *, unsigned *, struct sockaddr_in *);
+void		 net_nofrag(int, int);
+int		 net_toobig(size_t *, unsigned *, union addr *);
 
 /* fec.c */
 /*
@@ -699,7 +719,7 @@ int		 loop_run(const struct opts *);
 static void	 s_init(struct np *, uint64_t);				\
 static void	 s_fini(struct np *);					\
 static void	 s_packet(struct np *, const uint8_t *, size_t,		\
-		    const struct sockaddr_in *, uint64_t);		\
+		    const union addr *, uint64_t);		\
 static void	 s_timer(struct np *, uint64_t);			\
 static uint64_t	 s_deadline(const struct np *, uint64_t);		\
 static int	 s_want_input(const struct np *);			\
@@ -709,7 +729,7 @@ static void	 s_peer(const struct np *, unsigned, struct peer *);	\
 static void	 k_init(struct np *, uint64_t);				\
 static void	 k_fini(struct np *);					\
 static void	 k_packet(struct np *, const uint8_t *, size_t,		\
-		    const struct sockaddr_in *, uint64_t);		\
+		    const union addr *, uint64_t);		\
 static void	 k_timer(struct np *, uint64_t);			\
 static uint64_t	 k_deadline(const struct np *, uint64_t);		\
 static void	 k_interrupt(struct np *, int, uint64_t);		\

@@ -339,7 +339,7 @@ hint(struct report *rep, const struct tally *t)
 	}
 	if (o->multicast)
 		snprintf(what, sizeof(what), "group %s on %s",
-		    inet_ntoa(o->group), np->net.ifname);
+		    ipstr(&o->group), np->net.ifname);
 	else
 		snprintf(what, sizeof(what), "broadcast or unicast");
 	info(np, "no server heard in %u s on UDP port %u (%s): is the server "
@@ -524,7 +524,7 @@ stats_head(struct report *rep, FILE *f, const struct tally *t)
 	    np->net.ifname : NULL);
 	if (o->server) {
 		fputs(",\"destination\":", f);
-		json_str(f, np->net.dst.sin_family == AF_INET ?
+		json_str(f, np->net.dst.sa.sa_family != AF_UNSPEC ?
 		    addrstr(&np->net.dst) : NULL);
 		if (rep->sized)
 			fprintf(f, ",\"size\":%llu",

@@ -74,7 +74,7 @@ enum kphase { K_WAIT, K_SEEK, K_INIT, K_TX, K_END };
 
 struct kstate {
 	enum kphase	 phase;
-	struct sockaddr_in srv;		/* the locked server's status socket */
+	union addr	 srv;		/* the locked server's status socket */
 	uint64_t	 heard;
 	uint32_t	 expect;	/* sequence number of the next block */
 	int		 any;		/* a block was accepted */
@@ -94,7 +94,7 @@ struct kstate {
 ROLE_HOOKS;
 
 /* Both sides. */
-static void	 send_error(struct np *, const struct sockaddr_in *, uint32_t,
+static void	 send_error(struct np *, const union addr *, uint32_t,
 		    uint32_t);
 
 /* Server. */
@@ -115,7 +115,7 @@ static void	 s_next_block(struct np *, uint64_t);
 static void	 s_repeat(struct np *, struct client *, uint64_t);
 static void	 s_finish(struct np *);
 static void	 s_stranger(struct np *, const struct r0pkt *, int,
-		    const struct sockaddr_in *, uint64_t);
+		    const union addr *, uint64_t);
 static int	 s_pong(struct np *, struct client *, const struct r0pkt *,
 		    uint64_t);
 static int	 s_ready(struct np *, struct client *);
@@ -140,7 +140,7 @@ static void	 k_fail(struct np *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	 k_outfail(struct np *, int);
 static int	 k_wait(struct np *, const struct r0pkt *, int,
-		    const struct sockaddr_in *);
+		    const union addr *);
 static int	 k_ping(struct np *, const struct r0pkt *);
 static int	 k_seq_init(struct np *, const struct r0pkt *, uint64_t);
 static int	 k_ack_plz(struct np *);
@@ -149,14 +149,14 @@ static int	 k_accept(struct np *, const struct r0pkt *, uint64_t);
 static void	 k_rxok(struct np *, int, uint64_t);
 static int	 k_eot(struct np *, const struct r0pkt *, uint64_t);
 static int	 k_error(struct np *, const struct r0pkt *,
-		    const struct sockaddr_in *);
+		    const union addr *);
 
 const struct role rev0_server = SERVER_ROLE;
 const struct role rev0_client = CLIENT_ROLE;
 
 /* CM_ERROR from this end's socket (the driver knows which it is). */
 static void
-send_error(struct np *np, const struct sockaddr_in *to, uint32_t code,
+send_error(struct np *np, const union addr *to, uint32_t code,
     uint32_t eno)
 {
 	uint8_t p[ERROR_LEN];
@@ -391,14 +391,14 @@ s_next_block(struct np *np, uint64_t now)
 	struct client *c;
 	unsigned i;
 
-	if (len < np->o->block && !s->eof)
+	if (len < np->net.block && !s->eof)
 		return;			/* s_input will fill the buffer */
 	if (len == 0) {
 		s_start_eot(np, now);
 		return;
 	}
-	if (len > np->o->block)
-		len = np->o->block;
+	if (len > np->net.block)
+		len = np->net.block;
 	s->pktlen = r0_pack_tx(s->pkt, s->seq, s->in + s->inoff, len);
 	s->blen = len;
 	s->inoff += len;
@@ -448,7 +448,7 @@ s_finish(struct np *np)
  */
 static void
 s_stranger(struct np *np, const struct r0pkt *pk, int intact,
-    const struct sockaddr_in *from, uint64_t now)
+    const union addr *from, uint64_t now)
 {
 	struct server *s = np->rs;
 	struct client *c;
@@ -558,7 +558,7 @@ s_done(struct np *np, struct client *c)
 
 static void
 s_packet(struct np *np, const uint8_t *p, size_t n,
-    const struct sockaddr_in *from, uint64_t now)
+    const union addr *from, uint64_t now)
 {
 	struct server *s = np->rs;
 	struct client *c;
@@ -711,7 +711,7 @@ s_want_input(const struct np *np)
 	const struct server *s = np->rs;
 
 	return s->phase == S_TX && !s->inflight && !s->eof &&
-	    s->inlen - s->inoff < np->o->block;
+	    s->inlen - s->inoff < np->net.block;
 }
 
 static void
@@ -885,12 +885,12 @@ k_outfail(struct np *np, int e)
  */
 static int
 k_wait(struct np *np, const struct r0pkt *pk, int intact,
-    const struct sockaddr_in *from)
+    const union addr *from)
 {
 	struct kstate *k = np->rs;
 
 	/* A server sends from its status port. */
-	if (ntohs(from->sin_port) != np->net.sport)
+	if (addrport(from) != np->net.sport)
 		return -1;
 	if (pk->cmd >= R1_PING && pk->cmd <= R1_BYE && !k->warned) {
 		info(np, "server %s speaks Rev. 1: drop -0", addrstr(from));
@@ -1074,7 +1074,7 @@ k_eot(struct np *np, const struct r0pkt *pk, uint64_t now)
 }
 
 static int
-k_error(struct np *np, const struct r0pkt *pk, const struct sockaddr_in *from)
+k_error(struct np *np, const struct r0pkt *pk, const union addr *from)
 {
 	struct kstate *k = np->rs;
 
@@ -1094,7 +1094,7 @@ k_error(struct np *np, const struct r0pkt *pk, const struct sockaddr_in *from)
 
 static void
 k_packet(struct np *np, const uint8_t *p, size_t n,
-    const struct sockaddr_in *from, uint64_t now)
+    const union addr *from, uint64_t now)
 {
 	struct kstate *k = np->rs;
 	struct r0pkt pk;

@@ -165,7 +165,7 @@ struct r1server {
 
 struct r1cli {
 	enum { K_WAIT, K_SEEK, K_TX, K_END } phase;
-	struct sockaddr_in srv;
+	union addr	 srv;
 	uint32_t	 session;
 	uint64_t	 heard;
 	size_t		 B, W, nblk;
@@ -202,15 +202,15 @@ struct r1cli {
 /* The hooks: s_init ... s_peer, k_init ... k_peer (netpipe.h). */
 ROLE_HOOKS;
 
-static void	 s_senderr(struct np *, const struct sockaddr_in *, uint32_t,
+static void	 s_senderr(struct np *, const union addr *, uint32_t,
 		    uint32_t);
 static struct r1client *s_client(const struct r1server *, unsigned);
 static uint64_t	 s_slowest(const struct r1server *);
 static uint64_t	 s_limit(const struct r1server *);
 static void	 s_group(struct np *, const uint8_t *, size_t, uint64_t);
 static void	 s_ping(struct np *, uint64_t, int);
-static void	 s_small(struct np *, const struct sockaddr_in *, uint8_t);
-static void	 s_eot(struct np *, const struct sockaddr_in *, uint64_t);
+static void	 s_small(struct np *, const union addr *, uint8_t);
+static void	 s_eot(struct np *, const union addr *, uint64_t);
 static void	 s_queue(struct r1server *, uint64_t);
 static void	 s_drate(struct r1server *, struct r1client *, uint64_t);
 static void	 s_naks(struct np *, const struct r1client *,
@@ -229,7 +229,7 @@ static void	 s_control(struct np *, uint64_t);
 static void	 s_advance(struct np *, uint64_t);
 static void	 s_finish(struct np *);
 static void	 s_join(struct np *, const struct r1pkt *,
-		    const struct sockaddr_in *, uint64_t);
+		    const union addr *, uint64_t);
 static int	 s_quick(const struct r1server *, uint64_t);
 static void	 s_pong(struct r1client *, uint64_t, uint64_t);
 static void	 s_status(struct np *, struct r1client *,
@@ -244,9 +244,9 @@ static void	 k_send(struct np *, const uint8_t *, size_t);
 static void	 k_small(struct np *, uint8_t);
 static void	 k_abort(struct np *, uint32_t, int);
 static int	 k_wait(struct np *, const struct r1pkt *, int,
-		    const struct sockaddr_in *);
+		    const union addr *);
 static void	 k_lock(struct np *, const struct r1ping *,
-		    const struct sockaddr_in *, uint32_t);
+		    const union addr *, uint32_t);
 static void	 k_window(struct np *, const struct r1ping *);
 static void	 k_printable(char *, const uint8_t *, size_t);
 static int	 k_data(struct np *, const struct r1data *, const uint8_t *,
@@ -260,14 +260,14 @@ static void	 k_status(struct np *, uint64_t);
 static void	 k_done(struct np *, int);
 static void	 k_check_end(struct np *, uint64_t);
 static int	 k_rev0(struct np *, const uint8_t *, size_t,
-		    const struct sockaddr_in *);
+		    const union addr *);
 static void	 k_ping(struct np *, const struct r1ping *);
 static void	 k_begin(struct np *, uint64_t);
 static void	 k_eot(struct np *, const struct r1eot *,
-		    const struct sockaddr_in *);
+		    const union addr *);
 static void	 k_bye(struct np *);
 static void	 k_error(struct np *, const struct r1error *,
-		    const struct sockaddr_in *);
+		    const union addr *);
 
 /* Parity on demand, both sides (PROTOCOL.txt 10.13). */
 static unsigned	 groupk(size_t);
@@ -307,7 +307,7 @@ const struct role rev1_client = CLIENT_ROLE;
 
 /* R1_ERROR from the server's socket to one client or the group. */
 static void
-s_senderr(struct np *np, const struct sockaddr_in *to, uint32_t code,
+s_senderr(struct np *np, const union addr *to, uint32_t code,
     uint32_t eno)
 {
 	const struct r1server *s = np->rs;
@@ -329,7 +329,7 @@ s_init(struct np *np, uint64_t now)
 	np->rs = s;
 	s->phase = S_SEEK;
 	np->io->random(np->io->ctx, &s->session, sizeof(s->session));
-	s->B = o->block;
+	s->B = np->net.block;
 	s->nblk = o->window / s->B;
 	if (s->nblk < 2)
 		s->nblk = 2;
@@ -450,7 +450,7 @@ s_ping(struct np *np, uint64_t now, int seeking)
 
 /* A packet of header and CRC only, to one client. */
 static void
-s_small(struct np *np, const struct sockaddr_in *to, uint8_t cmd)
+s_small(struct np *np, const union addr *to, uint8_t cmd)
 {
 	const struct r1server *s = np->rs;
 	uint8_t p[R1_MIN];
@@ -459,7 +459,7 @@ s_small(struct np *np, const struct sockaddr_in *to, uint8_t cmd)
 }
 
 static void
-s_eot(struct np *np, const struct sockaddr_in *to, uint64_t now)
+s_eot(struct np *np, const union addr *to, uint64_t now)
 {
 	struct r1server *s = np->rs;
 	uint8_t p[R1_EOT_LEN];
@@ -913,7 +913,7 @@ s_finish(struct np *np)
 
 /* An answer to a ping from a stranger: a client that would join. */
 static void
-s_join(struct np *np, const struct r1pkt *k, const struct sockaddr_in *from,
+s_join(struct np *np, const struct r1pkt *k, const union addr *from,
     uint64_t now)
 {
 	struct r1server *s = np->rs;
@@ -1013,7 +1013,7 @@ s_done(struct np *np, struct r1client *c, uint32_t result)
  */
 static void
 s_packet(struct np *np, const uint8_t *p, size_t n,
-    const struct sockaddr_in *from, uint64_t now)
+    const union addr *from, uint64_t now)
 {
 	struct r1server *s = np->rs;
 	struct r1client *c;
@@ -1397,12 +1397,12 @@ k_abort(struct np *np, uint32_t code, int eno)
  */
 static int
 k_wait(struct np *np, const struct r1pkt *k, int ok,
-    const struct sockaddr_in *from)
+    const union addr *from)
 {
 	const struct r1ping *g = &k->u.ping;
 	const char *lab = np->o->label;
 
-	if (!ok || ntohs(from->sin_port) != np->net.sport ||
+	if (!ok || addrport(from) != np->net.sport ||
 	    k->cmd != R1_PING || g->block == 0 || g->block > MAX_BLOCK1 ||
 	    g->window % g->block != 0 || g->window / g->block < 2 ||
 	    g->window / g->block > MAX_WBLOCKS || g->window > MAX_WINDOW) {
@@ -1430,7 +1430,7 @@ k_wait(struct np *np, const struct r1pkt *k, int ok,
  */
 static void
 k_lock(struct np *np, const struct r1ping *g,
-    const struct sockaddr_in *from, uint32_t session)
+    const union addr *from, uint32_t session)
 {
 	struct r1cli *k = np->rs;
 
@@ -1733,12 +1733,12 @@ k_check_end(struct np *np, uint64_t now)
 /* From the server's port while we wait: a Rev. 0 server?  Named once. */
 static int
 k_rev0(struct np *np, const uint8_t *p, size_t n,
-    const struct sockaddr_in *from)
+    const union addr *from)
 {
 	struct r1cli *k = np->rs;
 	struct r0pkt r0;
 
-	if (k->phase != K_WAIT || ntohs(from->sin_port) != np->net.sport)
+	if (k->phase != K_WAIT || addrport(from) != np->net.sport)
 		return 0;
 	(void)r0_unpack(p, n, &r0);	/* its command, well-formed or not */
 	if (r0.cmd < CM_PING || r0.cmd > CM_ACK_PLZ)
@@ -1791,7 +1791,7 @@ k_begin(struct np *np, uint64_t now)
 }
 
 static void
-k_eot(struct np *np, const struct r1eot *e, const struct sockaddr_in *from)
+k_eot(struct np *np, const struct r1eot *e, const union addr *from)
 {
 	struct r1cli *k = np->rs;
 
@@ -1828,7 +1828,7 @@ k_bye(struct np *np)
 
 static void
 k_error(struct np *np, const struct r1error *e,
-    const struct sockaddr_in *from)
+    const union addr *from)
 {
 	const struct r1cli *k = np->rs;
 
@@ -1854,7 +1854,7 @@ k_error(struct np *np, const struct r1error *e,
  */
 static void
 k_packet(struct np *np, const uint8_t *p, size_t n,
-    const struct sockaddr_in *from, uint64_t now)
+    const union addr *from, uint64_t now)
 {
 	struct r1cli *k = np->rs;
 	struct r1pkt pk;

@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <err.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -30,7 +31,7 @@
 static void	 say(const struct np *, const char *, va_list)
 		    __attribute__((format(printf, 2, 0)));
 static struct member *member_admit(struct np *, struct members *,
-		    const struct sockaddr_in *, uint64_t, uint64_t, uint64_t);
+		    const union addr *, uint64_t, uint64_t, uint64_t);
 static void	 members_compact(struct members *);
 static const char *member_error(char *, size_t, uint32_t, uint32_t);
 static void	 server_abort(struct np *, const struct members *, uint32_t,
@@ -129,25 +130,86 @@ rtt_sample(struct rtt *t, uint64_t r, uint64_t lo, uint64_t hi)
 		t->rto = hi;
 }
 
-/* An address as a.b.c.d:port; two calls may share one printf. */
+/*
+ * An address without its port: a.b.c.d, or v6addr%scope (an IPv4
+ * address mapped into IPv6, as a client's dual-stack socket has them,
+ * as IPv4); two calls may share one printf.
+ */
 const char *
-addrstr(const struct sockaddr_in *a)
+ipstr(const union addr *a)
 {
-	static char buf[2][INET_ADDRSTRLEN + 8];
+	static char buf[2][INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
 	static int k;
-	char ip[INET_ADDRSTRLEN];
+	const struct in6_addr *a6 = &a->sin6.sin6_addr;
+	size_t len;
 
 	k = !k;
-	inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
-	snprintf(buf[k], sizeof(buf[k]), "%s:%u", ip, ntohs(a->sin_port));
+	if (a->sa.sa_family != AF_INET6) {
+		inet_ntop(AF_INET, &a->sin.sin_addr, buf[k], sizeof(buf[k]));
+		return buf[k];
+	}
+	if (IN6_IS_ADDR_V4MAPPED(a6)) {
+		inet_ntop(AF_INET, &a6->s6_addr[12], buf[k], sizeof(buf[k]));
+		return buf[k];
+	}
+	inet_ntop(AF_INET6, a6, buf[k], sizeof(buf[k]));
+	len = strlen(buf[k]);
+	if (a->sin6.sin6_scope_id != 0 && (IN6_IS_ADDR_LINKLOCAL(a6) ||
+	    IN6_IS_ADDR_MC_LINKLOCAL(a6) || IN6_IS_ADDR_MC_NODELOCAL(a6))) {
+		buf[k][len] = '%';
+		if (if_indextoname(a->sin6.sin6_scope_id,
+		    buf[k] + len + 1) == NULL)
+			snprintf(buf[k] + len, sizeof(buf[k]) - len, "%%%u",
+			    (unsigned)a->sin6.sin6_scope_id);
+	}
 	return buf[k];
 }
 
-int
-sameaddr(const struct sockaddr_in *a, const struct sockaddr_in *b)
+/* An address as a.b.c.d:port or [v6addr%scope]:port, as ipstr. */
+const char *
+addrstr(const union addr *a)
 {
-	return a->sin_addr.s_addr == b->sin_addr.s_addr &&
-	    a->sin_port == b->sin_port;
+	static char buf[2][INET6_ADDRSTRLEN + IF_NAMESIZE + 10];
+	static int k;
+	const char *ip = ipstr(a);
+
+	k = !k;
+	if (strchr(ip, ':') != NULL)
+		snprintf(buf[k], sizeof(buf[k]), "[%s]:%u", ip, addrport(a));
+	else
+		snprintf(buf[k], sizeof(buf[k]), "%s:%u", ip, addrport(a));
+	return buf[k];
+}
+
+/* The same address and port (and, for IPv6, the same scope). */
+int
+sameaddr(const union addr *a, const union addr *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return 0;
+	if (a->sa.sa_family == AF_INET6)
+		return memcmp(&a->sin6.sin6_addr, &b->sin6.sin6_addr,
+		    sizeof(a->sin6.sin6_addr)) == 0 &&
+		    a->sin6.sin6_port == b->sin6.sin6_port &&
+		    a->sin6.sin6_scope_id == b->sin6.sin6_scope_id;
+	return a->sin.sin_addr.s_addr == b->sin.sin_addr.s_addr &&
+	    a->sin.sin_port == b->sin.sin_port;
+}
+
+/* An address's port, host order. */
+unsigned
+addrport(const union addr *a)
+{
+	return ntohs(a->sa.sa_family == AF_INET6 ? a->sin6.sin6_port :
+	    a->sin.sin_port);
+}
+
+/* An address's length, for the kernel. */
+socklen_t
+addrlen(const union addr *a)
+{
+	return a->sa.sa_family == AF_INET6 ? sizeof(a->sin6) :
+	    sizeof(a->sin);
 }
 
 /* The keepalive ping: four within the timeout, a second apart at most. */
@@ -166,7 +228,7 @@ ping_period(const struct opts *o)
  */
 void
 members_init(struct members *t, size_t size, unsigned max,
-    void (*senderr)(struct np *, const struct sockaddr_in *, uint32_t,
+    void (*senderr)(struct np *, const union addr *, uint32_t,
     uint32_t))
 {
 	memset(t, 0, sizeof(*t));
@@ -192,7 +254,7 @@ member_at(const struct members *t, unsigned i)
 
 /* The client at a, alive or not; NULL for a stranger. */
 struct member *
-member_find(const struct members *t, const struct sockaddr_in *a)
+member_find(const struct members *t, const union addr *a)
 {
 	unsigned i;
 
@@ -209,7 +271,7 @@ member_find(const struct members *t, const struct sockaddr_in *a)
  */
 struct member *
 member_join(struct np *np, struct members *t, int seeking,
-    const struct sockaddr_in *a, uint64_t now, uint64_t rtt, uint64_t rto_min)
+    const union addr *a, uint64_t now, uint64_t rtt, uint64_t rto_min)
 {
 	if (seeking)
 		members_compact(t);
@@ -222,7 +284,7 @@ member_join(struct np *np, struct members *t, int seeking,
 
 /* A new client at a (there is room).  Its revision's fields start zeroed. */
 static struct member *
-member_admit(struct np *np, struct members *t, const struct sockaddr_in *a,
+member_admit(struct np *np, struct members *t, const union addr *a,
     uint64_t now, uint64_t rtt, uint64_t rto_min)
 {
 	struct member *m = member_at(t, t->n++);
@@ -258,14 +320,20 @@ members_compact(struct members *t)
 /*
  * Seek phase: is it over?  All -n clients are here, or -w has run out
  * (seek_end, 0 without -w) and one is here at least.  Then the table
- * keeps only the clients that are here.
+ * keeps only the clients that are here.  -w run out with no client at
+ * all fails the run: a script waits for no one for ever.
  */
 int
-members_seek_over(const struct np *np, struct members *t, uint64_t seek_end,
+members_seek_over(struct np *np, struct members *t, uint64_t seek_end,
     uint64_t now)
 {
+	if (seek_end != 0 && now >= seek_end && t->nalive == 0) {
+		np_fail(np, "no client answered within %u s (-w), giving up",
+		    np->o->wait);
+		return 0;
+	}
 	if (t->nalive != np->o->nclients &&
-	    (seek_end == 0 || now < seek_end || t->nalive == 0))
+	    (seek_end == 0 || now < seek_end))
 		return 0;
 	members_compact(t);
 	return 1;
@@ -407,7 +475,7 @@ server_interrupt(struct np *np, int sig, uint64_t now)
 
 /* The server stopped this client (its error packet): the client's end. */
 void
-server_error(struct np *np, const struct sockaddr_in *from, uint32_t code,
+server_error(struct np *np, const union addr *from, uint32_t code,
     uint32_t eno, uint64_t written)
 {
 	if (code == NPE_REFUSED)

@@ -68,7 +68,7 @@ struct sess {
 /* Server: a client that sent a packet that opened. */
 struct peerkey {
 	int		 used;
-	struct sockaddr_in addr;	/* where its last one came from */
+	union addr addr;	/* where its last one came from */
 	uint64_t	 heard;		/* and when */
 	uint8_t		 salt[SEAL_SALT];
 	uint8_t		 key[AEAD_KEY];	/* K_c */
@@ -96,12 +96,12 @@ static void	 nonce_of(uint8_t *, const uint8_t *);
 static int	 replay_check(struct replay *, uint64_t);
 static uint8_t	*room(struct seal *, size_t);
 static const uint8_t *salt_for(const struct seal *, const uint8_t *,
-		    const struct sockaddr_in *);
+		    const union addr *);
 static size_t	 seal_one(struct seal *, uint8_t *, const uint8_t *, size_t,
-		    const struct sockaddr_in *);
+		    const union addr *);
 static void	 sl_send(void *, const void *, size_t,
-		    const struct sockaddr_in *);
-static void	 sl_sendsegs(void *, const struct sockaddr_in *,
+		    const union addr *);
+static void	 sl_sendsegs(void *, const union addr *,
 		    const uint8_t *, size_t, size_t);
 static ssize_t	 sl_read(void *, void *, size_t);
 static int	 sl_write(void *, const void *, size_t);
@@ -115,7 +115,7 @@ static struct peerkey *peer_add(struct seal *, const uint8_t *,
 		    const uint8_t *);
 static int	 open_client(struct seal *, uint8_t *, size_t, uint64_t);
 static int	 open_server(struct seal *, uint8_t *, size_t,
-		    const struct sockaddr_in *, uint64_t);
+		    const union addr *, uint64_t);
 static int	 hexval(int);
 
 /* The AEAD's nonce: 4 zero bytes and the counter as on the wire. */
@@ -172,7 +172,7 @@ room(struct seal *sl, size_t n)
  */
 static const uint8_t *
 salt_for(const struct seal *sl, const uint8_t *p,
-    const struct sockaddr_in *to)
+    const union addr *to)
 {
 	const struct peerkey *pk, *best = NULL;
 	size_t i;
@@ -197,7 +197,7 @@ salt_for(const struct seal *sl, const uint8_t *p,
  */
 static size_t
 seal_one(struct seal *sl, uint8_t *out, const uint8_t *p, size_t n,
-    const struct sockaddr_in *to)
+    const union addr *to)
 {
 	const uint8_t *key, *salt;
 	struct sess *s;
@@ -228,7 +228,7 @@ seal_one(struct seal *sl, uint8_t *out, const uint8_t *p, size_t n,
 }
 
 static void
-sl_send(void *ctx, const void *p, size_t n, const struct sockaddr_in *to)
+sl_send(void *ctx, const void *p, size_t n, const union addr *to)
 {
 	struct seal *sl = ctx;
 	uint8_t *out = room(sl, n + SEAL_MAX_OVER);
@@ -239,7 +239,7 @@ sl_send(void *ctx, const void *p, size_t n, const struct sockaddr_in *to)
 
 /* A train: each segment sealed, all grown by the same SEAL_OVER. */
 static void
-sl_sendsegs(void *ctx, const struct sockaddr_in *to, const uint8_t *p,
+sl_sendsegs(void *ctx, const union addr *to, const uint8_t *p,
     size_t len, size_t seg)
 {
 	struct seal *sl = ctx;
@@ -442,7 +442,7 @@ peer_add(struct seal *sl, const uint8_t *salt, const uint8_t *key)
 /* A datagram at the server: as open_client, under the sender's K_c. */
 static int
 open_server(struct seal *sl, uint8_t *p, size_t n,
-    const struct sockaddr_in *from, uint64_t now)
+    const union addr *from, uint64_t now)
 {
 	const size_t h = SEAL_HDR + SEAL_SALT;
 	const uint8_t *salt = p + SEAL_HDR;
@@ -477,7 +477,7 @@ open_server(struct seal *sl, uint8_t *p, size_t n,
  */
 ssize_t
 seal_open(struct seal *sl, uint8_t *p, size_t n,
-    const struct sockaddr_in *from, uint64_t now, uint8_t **out)
+    const union addr *from, uint64_t now, uint8_t **out)
 {
 	uint8_t *q;
 	int h;
@@ -498,7 +498,7 @@ seal_open(struct seal *sl, uint8_t *p, size_t n,
 /* A datagram for the role: opened, or dropped and counted. */
 void
 seal_packet(struct seal *sl, const struct role *r, struct np *np,
-    uint8_t *p, size_t n, const struct sockaddr_in *from, uint64_t now)
+    uint8_t *p, size_t n, const union addr *from, uint64_t now)
 {
 	uint8_t *q;
 	ssize_t m;

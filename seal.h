@@ -63,9 +63,9 @@ struct seal	*seal_new(const uint8_t *, int, const struct io *,
 		    struct np *);
 const struct io	*seal_io(struct seal *);
 void		 seal_packet(struct seal *, const struct role *, struct np *,
-		    uint8_t *, size_t, const struct sockaddr_in *, uint64_t);
+		    uint8_t *, size_t, const union addr *, uint64_t);
 ssize_t		 seal_open(struct seal *, uint8_t *, size_t,
-		    const struct sockaddr_in *, uint64_t, uint8_t **);
+		    const union addr *, uint64_t, uint8_t **);
 void		 seal_free(struct seal *);
 
 #endif /* SEAL_H */

@@ -470,7 +470,14 @@ need_root() {
 # lan [-mtu MTU] HOST...: a LAN of namespaces np<pid>HOST on one bridge
 # (in namespace np<pid>br), each with eth0 = 10.231.77.<1, 2, ...>/24,
 # broadcast 10.231.77.255, no route anywhere else; every link of it with
-# an MTU of MTU bytes if given (else the kernel's 1500).
+# an MTU of MTU bytes if given (else the kernel's 1500; with -mtu, one
+# LAN only).  Settings for the next call:
+#   LANFAM=4 (default), 6 (IPv6 only: fd00:231:77::<1, 2, ...>/64, no
+#	IPv4) or 46 (both)
+#   LANNET=10.231.77 and LANNET6=fd00:231:77:: the subnets, LANBR=br0
+#	the bridge: a second call with another bridge and subnets makes a
+#	second LAN, and a HOST in both (a router) has eth0 on the first
+#	and eth1 on the second (its bridge port p<HOST>e1).
 LANPFX=np$$
 lan() {
 	_mtu=
@@ -478,33 +485,91 @@ lan() {
 		_mtu=$2
 		shift 2
 	fi
-	ip netns add "${LANPFX}br" || fail "ip netns add"
-	NAMESPACES="$NAMESPACES ${LANPFX}br"
-	ip -n "${LANPFX}br" link set lo up
-	ip -n "${LANPFX}br" link add br0 type bridge stp_state 0 || fail "bridge"
-	ip -n "${LANPFX}br" link set br0 up
+	if ! ip netns pids "${LANPFX}br" >/dev/null 2>&1; then
+		ip netns add "${LANPFX}br" || fail "ip netns add"
+		NAMESPACES="$NAMESPACES ${LANPFX}br"
+		ip -n "${LANPFX}br" link set lo up
+	fi
+	_br=${LANBR:-br0}
+	ip -n "${LANPFX}br" link add "$_br" type bridge stp_state 0 || fail "bridge"
+	ip -n "${LANPFX}br" link set "$_br" up
 	_a=1
+	_ifs=
 	for _h in "$@"; do
-		_ns=$LANPFX$_h
-		ip netns add "$_ns" || fail "ip netns add $_ns"
-		NAMESPACES="$NAMESPACES $_ns"
-		ip -n "$_ns" link set lo up
-		ip -n "${LANPFX}br" link add "p$_h" type veth peer name eth0 netns "$_ns" ||
+		_ns=$LANPFX$_h _if=eth0 _port=p$_h
+		if ip netns pids "$_ns" >/dev/null 2>&1; then
+			_k=$(ip -n "$_ns" -o link show | grep -c ': eth[0-9]*@')
+			_if=eth$_k _port=p${_h}e$_k
+		else
+			ip netns add "$_ns" || fail "ip netns add $_ns"
+			NAMESPACES="$NAMESPACES $_ns"
+			ip -n "$_ns" link set lo up
+			# Link-local addresses usable at once, not after
+			# a second of duplicate detection.
+			ip netns exec "$_ns" sysctl -q -w \
+			    net.ipv6.conf.all.accept_dad=0 \
+			    net.ipv6.conf.default.accept_dad=0 2>/dev/null
+		fi
+		ip -n "${LANPFX}br" link add "$_port" type veth peer name "$_if" netns "$_ns" ||
 		    fail "veth for $_h"
-		ip -n "${LANPFX}br" link set "p$_h" master br0 up
-		ip -n "$_ns" addr add "10.231.77.$_a/24" brd + dev eth0
-		ip -n "$_ns" link set eth0 up
+		ip -n "${LANPFX}br" link set "$_port" master "$_br" up
+		case ${LANFAM:-4} in
+		*4*)	ip -n "$_ns" addr add "${LANNET:-10.231.77}.$_a/24" brd + dev "$_if" ;;
+		esac
+		case ${LANFAM:-4} in
+		*6*)	ip -n "$_ns" addr add "${LANNET6:-fd00:231:77::}$_a/64" dev "$_if" nodad ;;
+		esac
+		ip -n "$_ns" link set "$_if" up
+		_ifs="$_ifs $_ns/$_if"
 		_a=$((_a + 1))
 	done
 	[ -z "$_mtu" ] || lan_mtu "$_mtu" "$@"
 	# Bounded wait until every link is up.
-	for _h in "$@"; do
+	for _h in $_ifs; do
 		_i=0
-		while ! ip -n "$LANPFX$_h" link show eth0 | grep -q 'state UP'; do
-			[ $_i -lt 100 ] || fail "eth0 in $_h did not come up"
+		while ! ip -n "${_h%/*}" link show "${_h#*/}" | grep -q 'state UP'; do
+			[ $_i -lt 100 ] || fail "${_h#*/} in ${_h%/*} did not come up"
 			sleep 0.05
 			_i=$((_i + 1))
 		done
+	done
+}
+
+# own_netns: run this test again in a network namespace of its own (and
+# a user namespace in which it is root: unshare -rn, which the kernel
+# may allow any user), where it may make links (a veth pair) and
+# routes; skipped where the kernel refuses.  Call it first.
+own_netns() {
+	[ -z "${NP_OWN_NETNS:-}" ] || return 0
+	command -v unshare >/dev/null || skip "needs unshare(1)"
+	command -v ip >/dev/null || skip "needs ip (iproute2)"
+	unshare -rn true 2>/dev/null ||
+	    skip "the kernel refuses this user a network namespace (unshare -rn)"
+	rm -rf "$T"
+	trap - EXIT
+	NP_OWN_NETNS=1 exec unshare -rn sh "$0"
+}
+
+# own_link: in own_netns, a veth pair v0 - v1, both up, without
+# duplicate address detection: v0 with 10.42.0.1/24 and fd42::1/64, v1
+# with only its IPv6 link-local address (an IPv6-only interface).  What
+# is sent to a group on v0 comes back to this host's members (multicast
+# loop), as on a LAN.
+own_link() {
+	[ -n "${NP_OWN_NETNS:-}" ] || fail "own_link outside own_netns"
+	sysctl -q -w net.ipv6.conf.all.accept_dad=0 \
+	    net.ipv6.conf.default.accept_dad=0 || fail "sysctl accept_dad"
+	ip link set lo up
+	ip link add v0 type veth peer name v1 || skip "cannot make a veth pair here"
+	ip addr add 10.42.0.1/24 dev v0
+	ip addr add fd42::1/64 dev v0 nodad
+	ip link set v0 up
+	ip link set v1 up
+	_i=0
+	until ip -6 addr show dev v1 | grep -q 'inet6 fe80'; do
+		[ $_i -lt 100 ] || fail "v1 has no link-local address"
+		sleep 0.05
+		_i=$((_i + 1))
 	done
 }
 

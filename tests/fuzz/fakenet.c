@@ -32,7 +32,7 @@
 #define NCLIENTS	6		/* sources a server sees */
 #define MAX_UDP		65507		/* the largest UDP payload */
 
-static int	 known(const struct fz *, const struct sockaddr_in *);
+static int	 known(const struct fz *, const union addr *);
 static void	 sent(struct fz *, const uint8_t *, size_t);
 static void	 sent0(struct fz *, const uint8_t *, size_t);
 static void	 sent1(struct fz *, const uint8_t *, size_t);
@@ -66,30 +66,31 @@ static const uint8_t r1_client_cmds[256] = {
  * which of them, for fz.heard.
  */
 unsigned
-fz_addr(const struct fz *f, unsigned src, struct sockaddr_in *a)
+fz_addr(const struct fz *f, unsigned src, union addr *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->sin_family = AF_INET;
+	a->sin.sin_family = AF_INET;
 	if (f->server) {
 		src %= NCLIENTS;
-		a->sin_addr.s_addr = htonl(0x0a00000a + src);
-		a->sin_port = htons(50000 + src);
+		a->sin.sin_addr.s_addr = htonl(0x0a00000a + src);
+		a->sin.sin_port = htons(50000 + src);
 	} else {
 		src %= NSERVERS;
-		a->sin_addr.s_addr = htonl(src & 2 ? 0x0a000042 : 0x0a000001);
-		a->sin_port = htons(src & 1 ? 40000 : DEF_PORT + 1);
+		a->sin.sin_addr.s_addr = htonl(src & 2 ? 0x0a000042 :
+		    0x0a000001);
+		a->sin.sin_port = htons(src & 1 ? 40000 : DEF_PORT + 1);
 	}
 	return src;
 }
 
 /* A role sends to its group or to a peer it has heard, no other. */
 static int
-known(const struct fz *f, const struct sockaddr_in *to)
+known(const struct fz *f, const union addr *to)
 {
-	struct sockaddr_in a;
+	union addr a;
 	unsigned i, n = f->server ? NCLIENTS : NSERVERS;
 
-	if (to == NULL || to->sin_family != AF_INET)
+	if (to == NULL || to->sin.sin_family != AF_INET)
 		return 0;
 	if (f->server && sameaddr(to, &f->dst))
 		return 1;
@@ -103,7 +104,7 @@ known(const struct fz *f, const struct sockaddr_in *to)
 
 /* The io's send: one datagram. */
 void
-fz_send(void *ctx, const void *buf, size_t len, const struct sockaddr_in *to)
+fz_send(void *ctx, const void *buf, size_t len, const union addr *to)
 {
 	static uint8_t q[MAX_DGRAM];
 	struct fz *f = ctx;
@@ -119,7 +120,7 @@ fz_send(void *ctx, const void *buf, size_t len, const struct sockaddr_in *to)
 
 /* The io's sendsegs: a train of datagrams of seg bytes each. */
 void
-fz_sendsegs(void *ctx, const struct sockaddr_in *to, const uint8_t *buf,
+fz_sendsegs(void *ctx, const union addr *to, const uint8_t *buf,
     size_t len, size_t seg)
 {
 	static uint8_t q[MAX_DGRAM];

@@ -79,10 +79,10 @@ fz_keys(struct fz *f)
  */
 size_t
 fz_unseal(struct fz *f, const uint8_t *p, size_t n,
-    const struct sockaddr_in *to, uint8_t *out)
+    const union addr *to, uint8_t *out)
 {
 	const uint8_t *key, *want = NULL;
-	struct sockaddr_in a;
+	union addr a;
 	uint8_t nonce[AEAD_NONCE];
 	size_t h = SEAL_HDR;
 	unsigned i;

@@ -251,7 +251,8 @@ options(struct opts *o, const uint8_t *b)
 	o->timeout = b[1] & 0x08 ? 1 : 2;
 	o->ttl = 1;
 	o->multicast = 1;
-	inet_pton(AF_INET, "239.1.2.3", &o->group);
+	o->group.sin.sin_family = AF_INET;
+	inet_pton(AF_INET, "239.1.2.3", &o->group.sin.sin_addr);
 	o->window = DEF_WINDOW;
 	o->nclients = 1;
 	o->verbose = b[1] & 0x01 ? 1 : b[1] & 0x02 ? -1 : 0;
@@ -405,7 +406,7 @@ static void
 deliver(struct np *np, const struct role *r, struct seal *sl)
 {
 	static uint8_t sealed[MAX_DGRAM + SEAL_MAX_OVER];
-	struct sockaddr_in from;
+	union addr from;
 	uint8_t *dg, *p, *q;
 	size_t seg, off, k, m;
 
@@ -522,15 +523,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	np.net.fd = np.net.ufd = -1;
 	np.net.sport = o.port + 1;
 	snprintf(np.net.ifname, sizeof(np.net.ifname), "fz0");
-	np.net.ifwhy = "the fuzz harness's";
+	snprintf(np.net.ifwhy, sizeof(np.net.ifwhy), "the fuzz harness's");
+	np.net.block = o.block;
 	if (o.server) {
-		inet_pton(AF_INET, "10.0.0.1", &np.net.ifaddr);
-		np.net.dst.sin_family = AF_INET;
-		np.net.dst.sin_port = htons(o.port);
-		np.net.dst.sin_addr = o.group;
+		np.net.ifaddr.sin.sin_family = AF_INET;
+		inet_pton(AF_INET, "10.0.0.1", &np.net.ifaddr.sin.sin_addr);
+		np.net.dst = o.group;
+		np.net.dst.sin.sin_port = htons(o.port);
 		fz.dst = np.net.dst;
-	} else
-		inet_pton(AF_INET, "10.0.0.2", &np.net.ifaddr);
+	} else {
+		np.net.ifaddr.sin.sin_family = AF_INET;
+		inet_pton(AF_INET, "10.0.0.2", &np.net.ifaddr.sin.sin_addr);
+	}
 	np.start = fz.clock;
 	r = role_for(&o);
 	r->init(&np, fz.clock);

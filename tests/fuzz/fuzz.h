@@ -30,7 +30,7 @@ struct fz {
 	int		 server;	/* the role under test is a server */
 	int		 verbose;	/* NPFUZZ_VERBOSE: say() prints */
 	uint64_t	 clock;		/* µs, the fake clock */
-	struct sockaddr_in dst;		/* a server's np->net.dst */
+	union addr	 dst;		/* a server's np->net.dst */
 	unsigned	 heard;		/* bit k: fz_addr's source k sent */
 
 	/* fakenet.c: what the role sent. */
@@ -70,11 +70,11 @@ size_t		 fz_seal(struct fz *, unsigned, int, const uint8_t *, size_t,
 		    uint8_t *);
 
 /* fakenet.c */
-unsigned	 fz_addr(const struct fz *, unsigned, struct sockaddr_in *);
+unsigned	 fz_addr(const struct fz *, unsigned, union addr *);
 void		 fz_fixup(const struct fz *, uint8_t *, size_t);
 void		 fz_send(void *, const void *, size_t,
-		    const struct sockaddr_in *);
-void		 fz_sendsegs(void *, const struct sockaddr_in *,
+		    const union addr *);
+void		 fz_sendsegs(void *, const union addr *,
 		    const uint8_t *, size_t, size_t);
 
 #endif /* FUZZ_H */

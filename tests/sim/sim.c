@@ -135,7 +135,7 @@ struct host {
 	double		 cpu;		/* µs of handling not yet on the clock */
 	uint64_t	 handled;	/* datagrams it handled */
 
-	struct sockaddr_in addr;	/* its status socket */
+	union addr	 addr;		/* its status socket */
 	int		 how;		/* X_*, once not running */
 	double		 wrate;		/* client: output bit/s, 0 instant */
 	uint64_t	 stop_at, resume_at, kill_at;	/* 0: never */
@@ -205,7 +205,7 @@ static struct sim {
 	unsigned	 nlive;
 	struct link	 sout, sin;	/* server to switch, switch to server */
 	struct rng	 sw;
-	struct sockaddr_in group, saddr;
+	union addr	 group, saddr;
 	uint64_t	 now;		/* the event being handled */
 	uint64_t	 seq;
 	uint32_t	 ntrain;	/* --trains: trains sent */
@@ -272,13 +272,13 @@ static void	 pipe_push(struct host *, uint64_t, struct dgram *, int);
 static void	 deliver(struct host *, struct dgram *, int);
 static void	 rekey(struct host *);
 static void	 uplink(struct host *, struct dgram *);
-static struct host *client_at(const struct sockaddr_in *);
+static struct host *client_at(const union addr *);
 static void	 host_send(struct host *, const uint8_t *, size_t,
-		    const struct sockaddr_in *);
+		    const union addr *);
 
 static void	 io_send(void *, const void *, size_t,
-		    const struct sockaddr_in *);
-static void	 io_sendsegs(void *, const struct sockaddr_in *,
+		    const union addr *);
+static void	 io_sendsegs(void *, const union addr *,
 		    const uint8_t *, size_t, size_t);
 static ssize_t	 io_read(void *, void *, size_t);
 static int	 io_write(void *, const void *, size_t);
@@ -1356,12 +1356,12 @@ uplink(struct host *c, struct dgram *d)
 
 /* The client whose status socket is a, or NULL. */
 static struct host *
-client_at(const struct sockaddr_in *a)
+client_at(const union addr *a)
 {
-	uint32_t ip = ntohl(a->sin_addr.s_addr);
+	uint32_t ip = ntohl(a->sin.sin_addr.s_addr);
 	unsigned k;
 
-	if ((ip >> 16) != (10U << 8 | 1) || ntohs(a->sin_port) != CLIENT_PORT)
+	if ((ip >> 16) != (10U << 8 | 1) || addrport(a) != CLIENT_PORT)
 		return NULL;
 	k = ((ip >> 8) & 0xFF) * 200 + (ip & 0xFF);
 	if ((ip & 0xFF) < 1 || (ip & 0xFF) > 200 || k < 1 || k > sim.n)
@@ -1372,7 +1372,7 @@ client_at(const struct sockaddr_in *a)
 /* One datagram from host h to `to`. */
 static void
 host_send(struct host *h, const uint8_t *p, size_t len,
-    const struct sockaddr_in *to)
+    const union addr *to)
 {
 	struct host *c = NULL;
 	struct dgram *d;
@@ -1404,7 +1404,7 @@ host_send(struct host *h, const uint8_t *p, size_t len,
 }
 
 static void
-io_send(void *ctx, const void *p, size_t len, const struct sockaddr_in *to)
+io_send(void *ctx, const void *p, size_t len, const union addr *to)
 {
 	host_send(ctx, p, len, to);
 }
@@ -1417,7 +1417,7 @@ io_send(void *ctx, const void *p, size_t len, const struct sockaddr_in *to)
  * input do with a GSO packet on the namespace LAN.
  */
 static void
-io_sendsegs(void *ctx, const struct sockaddr_in *to, const uint8_t *p,
+io_sendsegs(void *ctx, const union addr *to, const uint8_t *p,
     size_t len, size_t seg)
 {
 	size_t off, n, per, o;
@@ -1535,7 +1535,7 @@ static void
 wake(struct host *h)
 {
 	const struct role *r = h->role;
-	struct sockaddr_in from;
+	union addr from;
 	struct dgram *d;
 	unsigned n = 0, i;
 	uint64_t t = sim.now, next, c;
@@ -1753,12 +1753,13 @@ make_net(void)
 	sim.sout.qmax = sim.squeue;
 	sim.sin.qmax = sim.pqueue;
 	sim.sout.busy = sim.sin.busy = (double)T0;
-	sim.group.sin_family = AF_INET;
-	sim.group.sin_addr.s_addr = htonl(239U << 24 | 1 << 16 | 2 << 8 | 3);
-	sim.group.sin_port = htons(SIM_PORT);
-	sim.saddr.sin_family = AF_INET;
-	sim.saddr.sin_addr.s_addr = htonl(10U << 24 | 1);
-	sim.saddr.sin_port = htons(SIM_PORT + 1);
+	sim.group.sin.sin_family = AF_INET;
+	sim.group.sin.sin_addr.s_addr = htonl(239U << 24 | 1 << 16 | 2 << 8 |
+	    3);
+	sim.group.sin.sin_port = htons(SIM_PORT);
+	sim.saddr.sin.sin_family = AF_INET;
+	sim.saddr.sin.sin_addr.s_addr = htonl(10U << 24 | 1);
+	sim.saddr.sin.sin_port = htons(SIM_PORT + 1);
 }
 
 /*
@@ -1779,7 +1780,8 @@ make_host(unsigned k)
 	h->o.port = SIM_PORT;
 	h->o.iface = "sim0";
 	h->o.multicast = 1;
-	h->o.group = sim.group.sin_addr;
+	h->o.group = sim.group;
+	h->o.group.sin.sin_port = 0;
 	h->o.timeout = sim.timeout;
 	h->o.block = sim.block;
 	h->o.rate = sim.rate;
@@ -1802,17 +1804,19 @@ make_host(unsigned k)
 	h->np.net.dst = sim.group;
 	h->np.net.sport = SIM_PORT + 1;
 	strcpy(h->np.net.ifname, "sim0");
-	h->np.net.ifwhy = "simulated";
+	snprintf(h->np.net.ifwhy, sizeof(h->np.net.ifwhy), "simulated");
+	h->np.net.block = sim.block;
 	h->np.start = T0;
 	if (k == 0)
 		h->addr = sim.saddr;
 	else {
-		h->addr.sin_family = AF_INET;
-		h->addr.sin_addr.s_addr = htonl(10U << 24 | 1 << 16 |
+		h->addr.sin.sin_family = AF_INET;
+		h->addr.sin.sin_addr.s_addr = htonl(10U << 24 | 1 << 16 |
 		    (k - 1) / 200 << 8 | ((k - 1) % 200 + 1));
-		h->addr.sin_port = htons(CLIENT_PORT);
+		h->addr.sin.sin_port = htons(CLIENT_PORT);
 	}
-	h->np.net.ifaddr = h->addr.sin_addr;
+	h->np.net.ifaddr = h->addr;
+	h->np.net.ifaddr.sin.sin_port = 0;
 	h->port.rate = sim.prate;
 	h->port.qmax = sim.pqueue;
 	h->port.busy = (double)T0;
