@@ -65,7 +65,7 @@ void		 fz_bug(const char *, ...)
 extern const uint8_t fz_key[32];
 void		 fz_keys(struct fz *);
 size_t		 fz_unseal(struct fz *, const uint8_t *, size_t,
-		    const struct sockaddr_in *, uint8_t *);
+		    const union addr *, uint8_t *);
 size_t		 fz_seal(struct fz *, unsigned, int, const uint8_t *, size_t,
 		    uint8_t *);
 
