@@ -13,8 +13,9 @@
  * Startup doubles until the delivery rate stops growing; then one
  * round drains the queue startup built, and the rate cycles through a
  * probe (1.25), a drain (0.75) and six rounds at 1.  Loss is not the
- * signal, except loss well above what a client loses anyway: then that
- * client's best is forgotten and the rate falls to what reaches it.
+ * signal, except loss well above what a client loses anyway: it ends
+ * startup, ends a probe, and in cruise sets a ceiling under what was
+ * sent (rate_ceiling), which is how a room yields to a TCP flow.
  *
  * Copyright (C) 2026 the netpipe authors
  * SPDX-License-Identifier: GPL-2.0-or-later
