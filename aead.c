@@ -103,6 +103,18 @@ static void	 aead_tag(uint8_t *, const uint8_t *, const uint8_t *,
 	c += d; b ^= c; b = ROTL(b, 7);					\
 } while (0)
 
+/* A column round and a diagonal round, on x[16] of either kind. */
+#define DOUBLE_ROUND(x) do {						\
+	QR(x[0], x[4], x[8], x[12]);					\
+	QR(x[1], x[5], x[9], x[13]);					\
+	QR(x[2], x[6], x[10], x[14]);					\
+	QR(x[3], x[7], x[11], x[15]);					\
+	QR(x[0], x[5], x[10], x[15]);					\
+	QR(x[1], x[6], x[11], x[12]);					\
+	QR(x[2], x[7], x[8], x[13]);					\
+	QR(x[3], x[4], x[9], x[14]);					\
+} while (0)
+
 
 static uint32_t
 le32(const uint8_t *p)
@@ -164,16 +176,8 @@ chacha_rounds(uint32_t *x)
 {
 	int i;
 
-	for (i = 0; i < 10; i++) {
-		QR(x[0], x[4], x[8], x[12]);
-		QR(x[1], x[5], x[9], x[13]);
-		QR(x[2], x[6], x[10], x[14]);
-		QR(x[3], x[7], x[11], x[15]);
-		QR(x[0], x[5], x[10], x[15]);
-		QR(x[1], x[6], x[11], x[12]);
-		QR(x[2], x[7], x[8], x[13]);
-		QR(x[3], x[4], x[9], x[14]);
-	}
+	for (i = 0; i < 10; i++)
+		DOUBLE_ROUND(x);
 }
 
 /*
@@ -190,16 +194,8 @@ chacha_x4(uint8_t *out, const uint8_t *in, const uint32_t *s)
 		x[i] = (v4u){ s[i], s[i], s[i], s[i] };
 	x[12] += (v4u){ 0, 1, 2, 3 };
 	memcpy(o, x, sizeof(o));
-	for (i = 0; i < 10; i++) {
-		QR(x[0], x[4], x[8], x[12]);
-		QR(x[1], x[5], x[9], x[13]);
-		QR(x[2], x[6], x[10], x[14]);
-		QR(x[3], x[7], x[11], x[15]);
-		QR(x[0], x[5], x[10], x[15]);
-		QR(x[1], x[6], x[11], x[12]);
-		QR(x[2], x[7], x[8], x[13]);
-		QR(x[3], x[4], x[9], x[14]);
-	}
+	for (i = 0; i < 10; i++)
+		DOUBLE_ROUND(x);
 	for (i = 0; i < 16; i++)
 		x[i] += o[i];
 	for (b = 0; b < 4; b++)
@@ -223,16 +219,8 @@ chacha_x8(uint8_t *out, const uint8_t *in, const uint32_t *s)
 		x[i] = (v8u){ s[i], s[i], s[i], s[i], s[i], s[i], s[i], s[i] };
 	x[12] += (v8u){ 0, 1, 2, 3, 4, 5, 6, 7 };
 	memcpy(o, x, sizeof(o));
-	for (i = 0; i < 10; i++) {
-		QR(x[0], x[4], x[8], x[12]);
-		QR(x[1], x[5], x[9], x[13]);
-		QR(x[2], x[6], x[10], x[14]);
-		QR(x[3], x[7], x[11], x[15]);
-		QR(x[0], x[5], x[10], x[15]);
-		QR(x[1], x[6], x[11], x[12]);
-		QR(x[2], x[7], x[8], x[13]);
-		QR(x[3], x[4], x[9], x[14]);
-	}
+	for (i = 0; i < 10; i++)
+		DOUBLE_ROUND(x);
 	for (i = 0; i < 16; i++)
 		x[i] += o[i];
 	/*
