@@ -46,10 +46,9 @@
 #define RTT_MAX		(10 * SEC)	/* an older echo is no sample */
 
 /* The rate's measurement (its decision is rate.c's) and the pacer. */
-#define DR_SPAN		100000		/* delivery rate measured over this */
-#define DR_SPAN_MIN	20000		/* or this, at least */
+#define DR_SPAN		20000		/* delivery rate over this, at least */
 #define DR_STEP		5000		/* reports kept for it this far apart */
-#define DR_HIST		24		/* and this many */
+#define DR_HIST		5		/* and so many: DR_SPAN / DR_STEP + 1 */
 #define LIMITED		0.85		/* sent less of the rate: app-limited */
 #define SLOW_ROUNDS	3		/* below --min-rate so long: left behind */
 #define BURST		(64 * 1024)	/* bytes the pacer waits to send */
@@ -70,7 +69,7 @@
 struct drpoint {
 	uint64_t	 at;
 	uint32_t	 rcvd;
-	uint64_t	 all, fresh;	/* R1_DATA bytes sent: all, new ones */
+	uint64_t	 all;		/* R1_DATA bytes sent by then */
 };
 
 /* A client, as the server sees it: the table's member and more. */
@@ -146,7 +145,6 @@ struct r1server {
 	int		 starved;	/* in it, nothing to send at times */
 	double		 sent_prev;	/* bit/s sent in the last round */
 	uint64_t	 sent_bytes;	/* R1_DATA bytes sent */
-	uint64_t	 new_bytes;	/* of them the first sends */
 
 	uint64_t	 npkt, nrtx;	/* new blocks, repeats */
 	uint64_t	 held_at;	/* -v: the room's holder last named */
@@ -483,10 +481,11 @@ s_queue(struct r1server *s, uint64_t off)
 }
 
 /*
- * What reaches it, at each of its reports in TX and EOT: the new blocks
- * it counts since an earlier report DR_SPAN_MIN to DR_SPAN ago, as bit/s
- * of all R1_DATA (scaled by what was sent then: all over new), and no
- * more than was sent then.  The round keeps its best (10.8).
+ * What reaches it, at each of its reports in TX and EOT: the datagrams
+ * it counts since its youngest kept report DR_SPAN old or more (half
+ * that in startup), as bit/s, and no more than was sent since.  Kept
+ * reports are DR_STEP apart, so the one wanted is among the first
+ * DR_HIST.  The round keeps its best (10.8).
  */
 static void
 s_drate(struct r1server *s, struct r1client *c, uint64_t now)
@@ -499,7 +498,7 @@ s_drate(struct r1server *s, struct r1client *c, uint64_t now)
 	if (s->phase < S_TX)
 		return;
 	/* The latest 20 ms (10 in startup): a probe's round shows. */
-	min = s->rc.mode == RC_STARTUP ? DR_SPAN_MIN / 2 : DR_SPAN_MIN;
+	min = s->rc.mode == RC_STARTUP ? DR_SPAN / 2 : DR_SPAN;
 	for (i = 0; i < c->ndh && p == NULL; i++)
 		if (now - c->dh[i].at >= min)
 			p = &c->dh[i];
@@ -518,7 +517,6 @@ s_drate(struct r1server *s, struct r1client *c, uint64_t now)
 	c->dh[0].at = now;
 	c->dh[0].rcvd = c->rcvd;
 	c->dh[0].all = s->sent_bytes;
-	c->dh[0].fresh = s->new_bytes;
 	if (c->ndh < DR_HIST)
 		c->ndh++;
 }
@@ -646,7 +644,6 @@ s_pump(struct np *np, uint64_t now)
 		if (!rtx) {
 			s->next += k - DATA_OVERHEAD;
 			s->npkt++;
-			s->new_bytes += k;
 		} else
 			s->nrtx++;
 		s->sent_at[off / s->B % s->nblk] = now;
