@@ -508,6 +508,17 @@ struct bwfilt {
 	double		 v[BW_ROUNDS];
 };
 
+/*
+ * A cut of the ceiling on trial (rate.c): congestion's loss follows the
+ * rate down, a path's own loss does not.
+ */
+struct ratecut {
+	double		 sent;		/* bit/s sent when cut, 0: none */
+	double		 loss;		/* the loss that cut it */
+	double		 hi;		/* the ceiling before */
+	unsigned	 age;		/* rounds since */
+};
+
 struct rate_in {
 	double		 rate, cap;	/* bit/s now, and -r's (or the most) */
 	int		 mode;		/* RC_* */
@@ -517,12 +528,17 @@ struct rate_in {
 	double		 debt;		/* bits a probe sent past btlbw */
 	double		 hi;		/* the ceiling of loss, 0: none */
 	unsigned	 age;		/* RC_PROBE: rounds in it */
+	struct ratecut	 cut;		/* the ceiling's last cut, on trial */
+	double		 alone;		/* the most btlbw with no queue standing */
+	double		 qwait;		/* µs since a standing queue cut */
 	double		 btlbw;		/* the room's bottleneck, 0: unknown */
 	double		 sent;		/* bit/s sent in the round */
 	double		 cap_sample;	/* and in it or the last, the most */
 	double		 span;		/* the round, µs */
 	int		 limited;	/* the rate did not limit the round */
 	int		 lossy;		/* a client lost to congestion */
+	double		 loss;		/* and the most such a client lost */
+	int		 queued;	/* a queue stands before a client */
 };
 
 struct rate_out {
@@ -534,6 +550,10 @@ struct rate_out {
 	double		 debt;
 	double		 hi;
 	unsigned	 age;
+	struct ratecut	 cut;
+	double		 alone;
+	double		 qwait;
+	int		 relearn;	/* the loss is the path's: learn it */
 	double		 gain;		/* of btlbw */
 	const char	*why;		/* for -v */
 };
@@ -544,6 +564,7 @@ void		 rate_decide(const struct rate_in *, struct rate_out *);
 double		 bw_update(struct bwfilt *, unsigned, double, int);
 double		 bw_best(const struct bwfilt *);
 void		 bw_reset(struct bwfilt *, double);
+double		 bw_own(double, double);
 int		 loss_says(double, double, double *);
 
 /* role.c: what every role shares */

@@ -30,6 +30,7 @@
 #define DRAIN_GAIN	0.75
 #define FULL_GROWTH	1.25		/* startup: growth that counts */
 #define FULL_ROUNDS	3		/* rounds without it end startup */
+#define FULL_SHORT	0.45		/* and delivery under this of sent */
 #define BASE_WEIGHT	0.125		/* of a round, in the loss baseline */
 #define BASE_SLOW	0.005		/* of a round of congestion */
 #define LOSS_OVER	0.02		/* congestion: above 2 baseline + this */
@@ -39,12 +40,20 @@
 #define HI_GROW		1.02		/* a round without: the ceiling grows */
 #define HI_MOST		2		/* a ceiling stays below this btlbw */
 #define LATE_ROUNDS	6		/* startup's loss is reported so long */
+#define HI_QUEUE	0.9		/* a standing queue: ceiling at this */
+#define Q_WAIT		500e3		/* µs from one such cut to the next */
+#define Q_YIELD		0.5		/* of the link alone, kept */
+#define OWN_MOST	0.5		/* bw_own: of a client's own loss */
+#define CUT_WAIT	4		/* rounds before a cut is judged */
+#define CUT_JUDGE	10		/* and after which it is forgotten */
+#define CUT_TOOK	0.9		/* a cut judged once sent is below this */
 
 static const double cycle[PROBE_PHASES] = {
 	1.25, 0.75, 1, 1, 1, 1, 1, 1
 };
 
-static double	 rate_ceiling(const struct rate_in *);
+static double	 rate_ceiling(const struct rate_in *, struct rate_out *);
+static int	 loss_follows(const struct rate_in *);
 static double	 clamp(double, double);
 
 /* The rate to start at and the most it may reach: -r's, or RATE_MAX. */
@@ -82,6 +91,21 @@ bw_best(const struct bwfilt *f)
 		if (f->v[i] > best)
 			best = f->v[i];
 	return best;
+}
+
+/*
+ * A delivery sample with what the client's own loss (its baseline, not
+ * congestion) took put back: a bad cable's 20 % drops datagrams after
+ * the narrow link, which carried them, and taken as a narrower link it
+ * would shrink the rate round by round (a probe's 1.25 times 0.8 no
+ * longer shows more).
+ */
+double
+bw_own(double sample, double base)
+{
+	if (base > OWN_MOST)
+		base = OWN_MOST;
+	return base > 0 ? sample / (1 - base) : sample;
 }
 
 /* Loss that says so: forget the best, keep what reaches it now. */
@@ -136,6 +160,10 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 	out->debt = in->debt;
 	out->hi = in->hi;
 	out->age = in->age;
+	out->cut = in->cut;
+	out->alone = in->alone;
+	out->qwait = in->qwait + in->span;
+	out->relearn = 0;
 	out->gain = 1;
 	if (in->btlbw <= 0) {
 		out->rate = clamp(in->rate, in->cap);
@@ -146,6 +174,12 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 	case RC_STARTUP:
 		if (in->lossy) {
 			out->why = "startup ends: loss";
+			break;
+		}
+		/* Less than half of what was sent arrives: a queue grows
+		 * at the difference, and loss is a round away. */
+		if (!in->limited && in->btlbw < FULL_SHORT * in->sent) {
+			out->why = "startup ends: half of it arrives";
 			break;
 		}
 		if (in->btlbw >= in->full_bw * FULL_GROWTH) {
@@ -172,7 +206,9 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 		out->why = "drained";
 		return;
 	default:
-		out->hi = rate_ceiling(in);
+		if (!in->queued && in->btlbw > out->alone)
+			out->alone = in->btlbw;
+		out->hi = rate_ceiling(in, out);
 		out->age = in->age + 1;
 		/*
 		 * What a probe sent past the bottleneck waits in a queue:
@@ -191,10 +227,12 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 		out->rate = out->gain * in->btlbw;
 		out->why = out->phase == 0 ? "probe" : out->phase == 1 ?
 		    (in->lossy && in->phase == 0 ? "drain: the probe lost" :
-		    "drain") : in->lossy ? "congestion: a ceiling" : "cruise";
+		    "drain") : out->relearn ? "loss that does not follow the "
+		    "rate: the path's own" : in->lossy ? "congestion: a ceiling" :
+		    in->queued ? "a queue stands: yield" : "cruise";
 		if (out->hi > 0 && out->rate > out->hi) {
 			out->rate = out->hi;
-			if (!in->lossy)
+			if (!in->lossy && !in->queued)
 				out->why = "under the ceiling";
 		}
 		out->rate = clamp(out->rate, in->cap);
@@ -217,12 +255,22 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
  * A TCP flow that shares the narrow link fills its queue and makes the
  * loss; the ceiling is how netpipe yields to it, as TCP yields (CUBIC
  * cuts to 70 %).  0: no ceiling yet.
+ *
+ * A cut is on trial (out->cut): CUT_WAIT rounds on, once the rate is
+ * down, loss that did not follow it down (loss_follows) was not a
+ * queue's but the path's own, a bad cable's 20 %: the ceiling goes back
+ * where it was and out->relearn tells the caller to take the loss as
+ * the clients' own.  Meanwhile no further cut: its loss is reported a
+ * round or two late, and cutting on it again would ratchet the rate
+ * down to nothing.
  */
 static double
-rate_ceiling(const struct rate_in *in)
+rate_ceiling(const struct rate_in *in, struct rate_out *out)
 {
-	double hi = in->hi;
+	double hi = in->hi, q;
 
+	if (out->cut.sent > 0 && ++out->cut.age > CUT_JUDGE)
+		out->cut.sent = 0;	/* it held: forgotten */
 	if (in->lossy && in->phase == 0) {
 		/* A probe that lost: no higher than it went. */
 		if (hi == 0 || in->sent < hi)
@@ -231,14 +279,60 @@ rate_ceiling(const struct rate_in *in)
 	    in->age < LATE_ROUNDS)) {
 		/* Loss of the probe or of startup, reported late. */
 	} else if (in->lossy && in->sent > 0) {
+		if (out->cut.sent > 0 && out->cut.age < CUT_WAIT)
+			return hi;	/* the cut has not shown yet */
+		if (out->cut.sent > 0 && in->sent < CUT_TOOK * out->cut.sent &&
+		    !loss_follows(in)) {
+			out->relearn = 1;
+			hi = out->cut.hi;
+			out->cut.sent = 0;
+			return hi;
+		}
+		out->cut.sent = in->sent;
+		out->cut.loss = in->loss;
+		out->cut.hi = hi;
+		out->cut.age = 0;
 		if (hi == 0 || HI_CUT * in->sent < hi)
 			hi = HI_CUT * in->sent;
+	} else if (in->queued && in->age >= LATE_ROUNDS) {
+		/*
+		 * A queue that stands through the drains is another flow's
+		 * (10.8): yield, down to half of what the link gave alone.
+		 */
+		if (out->qwait >= Q_WAIT) {
+			/* From the level it cruises at, not a drain's. */
+			q = HI_QUEUE * (hi > 0 && hi < in->btlbw ? hi :
+			    in->btlbw);
+			if (q < Q_YIELD * in->alone)
+				q = Q_YIELD * in->alone;
+			if (hi == 0 || q < hi)
+				hi = q;
+			out->qwait = 0;
+		}
 	} else if (hi > 0) {
 		hi *= HI_GROW;
 		if (hi > HI_MOST * in->btlbw)
 			hi = HI_MOST * in->btlbw;
 	}
 	return hi;
+}
+
+/*
+ * Did the loss follow the rate down since the cut?  Of a queue that
+ * overflows, what is lost is what is sent past the link: at a fraction
+ * r of the rate then, a loss l0 becomes 1 - (1 - l0) / r, nothing once
+ * under the link; a path's own loss stays l0 whatever the rate.  Nearer
+ * the first than the second: it followed.
+ */
+static int
+loss_follows(const struct rate_in *in)
+{
+	double r = in->sent / in->cut.sent, l0 = in->cut.loss, lq;
+
+	lq = 1 - (1 - l0) / r;
+	if (lq < 0)
+		lq = 0;
+	return in->loss < (lq + l0) / 2;
 }
 
 static double

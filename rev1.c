@@ -63,6 +63,8 @@
 #define FLOG		4		/* parity sends a group remembers */
 #define FLATE		4		/* parity on its way for FLATE rto */
 #define FD_SPAN		50000		/* delivery delay: least over this */
+#define QD_SPAN		250000		/* a client's: least over this */
+#define QD_STAND	5000		/* a queue stands this far above */
 #define REDO_MIN	RTO_MIN		/* parity asked for again after */
 
 /* A report, for the delivery rate: when, its count, what had been sent. */
@@ -88,6 +90,7 @@ struct r1client {
 	double		 sample;	/* bit/s reaching it, best of the round */
 	struct bwfilt	 bw;		/* and of the last rounds */
 	double		 lbase;		/* the loss it has anyway */
+	double		 own;		/* and shown not to be a queue's */
 	double		 loss;		/* in the last two rounds */
 	double		 mprev, dprev;	/* the last round's missed, all */
 	int		 slow;		/* below --min-rate: left behind */
@@ -97,6 +100,8 @@ struct r1client {
 	double		 orate;		/* bit/s written, the last second */
 	uint64_t	 slow_at, slow_w;	/* --min-rate: short since, 0 not */
 	int		 decodes;	/* it takes parity (PONG_DECODES) */
+	uint64_t	 qd_cur, qd_prev;	/* its least delay: s_qdelay */
+	uint64_t	 qd_at, qd_base;
 };
 
 /* Parity on demand: a group of blocks, as the server sees it. */
@@ -141,6 +146,8 @@ struct r1server {
 	double		 tokens;	/* bytes */
 	uint64_t	 refill, ctl_at, ctl_bytes;
 	struct rate_out	 rc;		/* the last decision's state */
+	const struct r1client *qc;	/* the longest queue stands before it */
+	uint64_t	 qd;		/* that long, µs; 0: none */
 	unsigned	 round;		/* rate decisions made */
 	int		 starved;	/* in it, nothing to send at times */
 	double		 sent_prev;	/* bit/s sent in the last round */
@@ -211,6 +218,10 @@ static void	 s_small(struct np *, const union addr *, uint8_t);
 static void	 s_eot(struct np *, const union addr *, uint64_t);
 static void	 s_queue(struct r1server *, uint64_t);
 static void	 s_drate(struct r1server *, struct r1client *, uint64_t);
+static void	 s_relearn(struct r1server *);
+static void	 s_qdelay(struct r1client *, uint64_t, uint64_t);
+static uint64_t	 s_queued(const struct r1client *);
+static const char *s_qstr(const struct r1server *);
 static void	 s_naks(struct np *, const struct r1client *,
 		    const struct r1status *, uint64_t);
 static size_t	 s_build(struct r1server *, uint8_t *, uint64_t);
@@ -709,16 +720,24 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 {
 	struct r1client *c, *h = NULL, *f = NULL;
 	double d, m, b, fast = 0;
+	uint64_t q;
 	unsigned i, n = 0, ncong = 0;
 
 	in->btlbw = 0;
+	in->loss = 0;
+	in->queued = 0;
+	s->qd = 0;
+	s->qc = NULL;
 	for (i = 0; i < s->cl.n; i++) {
 		c = s_client(s, i);
 		if (!c->m.alive || c->done)
 			continue;
 		n++;
-		/* No faster than sent: a client's late burst of reading is
-		 * no bandwidth. */
+		/* What its own loss took, back; but no faster than sent: a
+		 * client's late burst of reading is no bandwidth. */
+		if (c->own > c->lbase)
+			c->own = c->lbase;
+		c->sample = bw_own(c->sample, c->own);
 		if (c->sample > in->cap_sample)
 			c->sample = in->cap_sample;
 		/* Over two rounds: one burst lost is not yet a rate. */
@@ -729,11 +748,18 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 		    (d + c->dprev) : 0;
 		/* With --min-rate, only the loss of a client that takes it
 		 * is the room's congestion: the others are to be dropped. */
+		if (!c->slow && (q = s_queued(c)) > s->qd) {
+			in->queued = 1;
+			s->qd = q;
+			s->qc = c;
+		}
 		if (loss_says(c->loss, d + c->dprev, &c->lbase) && !c->slow &&
 		    (need == 0 || c->sample >= need ||
 		    bw_best(&c->bw) >= need)) {
 			c->congested = 1;
 			ncong++;
+			if (c->loss > in->loss)
+				in->loss = c->loss;
 			/* Startup overflowed the link: what it took. */
 			if (s->rc.mode == RC_STARTUP && c->sample > 0)
 				bw_reset(&c->bw, c->sample);
@@ -767,6 +793,83 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 	in->lossy = (h != NULL && h->congested) || ncong > n / 50;
 	s_slow(s, in->btlbw > 0 && in->btlbw >= need && need > 0, need);
 	return h;
+}
+
+/*
+ * How long blocks wait on the way to c (10.8): at each report, how old
+ * the newest block it shows is (s_fseen), the least over QD_SPAN, the
+ * one before, and ever.  The queue before its switch port is in it, and
+ * its own reports' way back, which the least ever is.
+ */
+static void
+s_qdelay(struct r1client *c, uint64_t seen, uint64_t now)
+{
+	uint64_t d;
+
+	if (seen == 0 || seen > now)
+		return;
+	d = now - seen;
+	if (c->qd_at == 0) {
+		c->qd_prev = c->qd_cur = c->qd_base = UINT64_MAX;
+		c->qd_at = now;
+	} else if (now - c->qd_at >= QD_SPAN) {
+		c->qd_prev = c->qd_cur;
+		c->qd_cur = UINT64_MAX;
+		c->qd_at = now;
+	}
+	if (d < c->qd_cur)
+		c->qd_cur = d;
+	if (d < c->qd_base)
+		c->qd_base = d;
+}
+
+/*
+ * A queue stands before c: over the last QD_SPAN to 2 QD_SPAN, every
+ * block waited QD_STAND more than the least ever.  The room's own
+ * queue, a probe's, goes in its drain; one that stands through it is
+ * another flow's, a TCP flow's sawtooth, which fills the port's buffer.
+ */
+static uint64_t
+s_queued(const struct r1client *c)
+{
+	uint64_t m = c->qd_cur < c->qd_prev ? c->qd_cur : c->qd_prev;
+
+	if (c->qd_at == 0 || c->qd_prev == UINT64_MAX ||
+	    m == UINT64_MAX || m <= c->qd_base + QD_STAND)
+		return 0;
+	return m - c->qd_base;
+}
+
+/* For -v: "ADDR: N ms", the longest standing queue, or "". */
+static const char *
+s_qstr(const struct r1server *s)
+{
+	static char buf[80];
+
+	if (s->qc == NULL)
+		return "";
+	(void)snprintf(buf, sizeof(buf), "%s: %.1f ms",
+	    addrstr(&s->qc->m.addr), (double)s->qd / 1000);
+	return buf;
+}
+
+/*
+ * The congested clients' loss did not follow the rate down (rate.c,
+ * loss_follows): it is theirs, a bad cable's or a busy host's, their
+ * baseline from now on, and what their delivery samples lack (bw_own)
+ * until the baseline learns less.
+ */
+static void
+s_relearn(struct r1server *s)
+{
+	struct r1client *c;
+	unsigned i;
+
+	for (i = 0; i < s->cl.n; i++) {
+		c = s_client(s, i);
+		if (c->congested && c->loss > c->lbase)
+			c->lbase = c->own = c->loss;
+	}
 }
 
 /*
@@ -824,17 +927,23 @@ s_control(struct np *np, uint64_t now)
 	in.debt = s->rc.debt;
 	in.hi = s->rc.hi;
 	in.age = s->rc.age;
+	in.cut = s->rc.cut;
+	in.alone = s->rc.alone;
+	in.qwait = s->rc.qwait;
 	in.sent = sent;
 	in.span = (double)span;
 	rate_decide(&in, &s->rc);
 	s->rate = s->rc.rate;
+	if (s->rc.relearn)
+		s_relearn(s);
 	if (h != NULL)
 		debug(np, "rate %.1f Mbit/s: %s; %.2f x %.1f Mbit/s reaching "
-		    "%s (loss %.1f%%, its own %.1f%%); sent %.1f Mbit/s%s",
+		    "%s (loss %.1f%%, its own %.1f%%); sent %.1f Mbit/s%s%s%s",
 		    s->rate / 1e6, s->rc.why, s->rc.gain, in.btlbw / 1e6,
 		    addrstr(&h->m.addr), h->loss * 100, h->lbase * 100,
 		    sent / 1e6, in.limited ? ", not all the rate allowed" :
-		    "");
+		    "", s->qc != NULL ? "; a queue stands before " : "",
+		    s_qstr(s));
 	s->ctl_at = now;
 	s->ctl_bytes = s->sent_bytes;
 }
@@ -971,6 +1080,7 @@ s_status(struct np *np, struct r1client *c, const struct r1status *st,
 	c->missed = st->missed;
 	c->fresh = 1;
 	s_drate(s, c, now);
+	s_qdelay(c, s_fseen(s, st), now);
 	c->m.bytes = st->ack;
 	if (c->slow)
 		return;		/* --min-rate: left behind, no repairs */

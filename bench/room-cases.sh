@@ -34,7 +34,7 @@ minrate  the mixed room with --min-rate 500M -t 2: the slow four must
 tcp      4 clients on 100 Mbit/s ports, one TCP flow (iperf3) from
          another namespace on the bridge to client 1 through its port
          during the transfer, both measured (TCP: its payload into
-         client 1 while the transfer ran); 32 MiB; netpipe and
+         client 1 while the transfer ran); 128 MiB (-s: at least 64: TCP takes seconds to grow back); netpipe and
          udpcast.  Target: each >= 25% of the link.
 sim      tests/sim/sim, the port100 model (100 Mbit/s client ports,
          512 KiB queues, the server's port 1 Gbit/s), 100 and 1000
@@ -243,7 +243,7 @@ case_minrate() {
 }
 
 case_tcp() {
-	stream 32M
+	stream 128M 64M
 	room 4; tport up; shape off; ports 100M; loss 0; link 100M
 	BESIDE=1 TCPCL=1
 	lb="tcp: 100M ports, 4 cl, TCP to client 1"
