@@ -531,6 +531,7 @@ struct rate_in {
 	struct ratecut	 cut;		/* the ceiling's last cut, on trial */
 	double		 alone;		/* the most btlbw with no queue standing */
 	double		 qwait;		/* µs since a standing queue cut */
+	unsigned	 qrun;		/* such cuts in a row, the queue standing */
 	double		 btlbw;		/* the room's bottleneck, 0: unknown */
 	double		 sent;		/* bit/s sent in the round */
 	double		 cap_sample;	/* and in it or the last, the most */
@@ -553,7 +554,9 @@ struct rate_out {
 	struct ratecut	 cut;
 	double		 alone;
 	double		 qwait;
+	unsigned	 qrun;
 	int		 relearn;	/* the loss is the path's: learn it */
+	int		 yield;		/* a standing queue: 1 yield, 2 hold */
 	double		 gain;		/* of btlbw */
 	const char	*why;		/* for -v */
 };

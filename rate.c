@@ -13,9 +13,10 @@
  * Startup doubles until the delivery rate stops growing; then one
  * round drains the queue startup built, and the rate cycles through a
  * probe (1.25), a drain (0.75) and six rounds at 1.  Loss is not the
- * signal, except loss well above what a client loses anyway: it ends
- * startup, ends a probe, and in cruise sets a ceiling under what was
- * sent (rate_ceiling), which is how a room yields to a TCP flow.
+ * signal, except loss well above what a client loses anyway that
+ * follows the rate: it ends startup, ends a probe, and in cruise sets a
+ * ceiling under what was sent (rate_ceiling); a queue that stands
+ * lowers the ceiling too, which is how a room yields to a TCP flow.
  *
  * Copyright (C) 2026 the netpipe authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -40,9 +41,12 @@
 #define HI_GROW		1.02		/* a round without: the ceiling grows */
 #define HI_MOST		2		/* a ceiling stays below this btlbw */
 #define LATE_ROUNDS	6		/* startup's loss is reported so long */
-#define HI_QUEUE	0.9		/* a standing queue: ceiling at this */
-#define Q_WAIT		500e3		/* µs from one such cut to the next */
+#define HI_QUEUE1	0.95		/* a standing queue: ceiling at this */
+#define HI_QUEUE	0.85		/* and if it still stands */
+#define Q_WAIT1		1e6		/* µs from the first such cut on */
+#define Q_WAIT		500e3		/* and from a later one to the next */
 #define Q_YIELD		0.5		/* of the link alone, kept */
+#define Q_HOLD		2e6		/* µs after one, the ceiling holds */
 #define OWN_MOST	0.5		/* bw_own: of a client's own loss */
 #define CUT_WAIT	4		/* rounds before a cut is judged */
 #define CUT_JUDGE	10		/* and after which it is forgotten */
@@ -163,7 +167,9 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 	out->cut = in->cut;
 	out->alone = in->alone;
 	out->qwait = in->qwait + in->span;
+	out->qrun = in->qrun;
 	out->relearn = 0;
+	out->yield = 0;
 	out->gain = 1;
 	if (in->btlbw <= 0) {
 		out->rate = clamp(in->rate, in->cap);
@@ -229,10 +235,11 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 		    (in->lossy && in->phase == 0 ? "drain: the probe lost" :
 		    "drain") : out->relearn ? "loss that does not follow the "
 		    "rate: the path's own" : in->lossy ? "congestion: a ceiling" :
-		    in->queued ? "a queue stands: yield" : "cruise";
+		    out->yield == 1 ? "a queue stands: yield" : out->yield ?
+		    "after a standing queue: hold" : "cruise";
 		if (out->hi > 0 && out->rate > out->hi) {
 			out->rate = out->hi;
-			if (!in->lossy && !in->queued)
+			if (!in->lossy && !out->yield)
 				out->why = "under the ceiling";
 		}
 		out->rate = clamp(out->rate, in->cap);
@@ -252,9 +259,16 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
  * rounds after a probe, or six after startup, is theirs, reported
  * late, and sets nothing.  Each round without, it grows by 2 %, but
  * stays below twice btlbw, so that it is there when loss comes back.
- * A TCP flow that shares the narrow link fills its queue and makes the
- * loss; the ceiling is how netpipe yields to it, as TCP yields (CUBIC
- * cuts to 70 %).  0: no ceiling yet.
+ * 0: no ceiling yet.
+ *
+ * A queue that stands before a client (in->queued: its least delay
+ * over a second well above its least ever) is another flow's, a TCP
+ * flow's that fills the port's buffer, whose loss the loss test hardly
+ * sees: the ceiling steps to 0.95 of the level it cruises at, and, if
+ * the queue still stands a second later, by 0.85 each 0.5 s, down to
+ * half of what the room had alone (10.8); after two such steps it holds
+ * 2 s once the queue goes (the flow's own cut), then grows again.  One
+ * step alone takes away a queue the room built itself.
  *
  * A cut is on trial (out->cut): CUT_WAIT rounds on, once the rate is
  * down, loss that did not follow it down (loss_follows) was not a
@@ -299,20 +313,29 @@ rate_ceiling(const struct rate_in *in, struct rate_out *out)
 		 * A queue that stands through the drains is another flow's
 		 * (10.8): yield, down to half of what the link gave alone.
 		 */
-		if (out->qwait >= Q_WAIT) {
+		out->yield = 1;
+		if (out->qrun == 0 || out->qwait >= (out->qrun == 1 ?
+		    Q_WAIT1 : Q_WAIT)) {
 			/* From the level it cruises at, not a drain's. */
-			q = HI_QUEUE * (hi > 0 && hi < in->btlbw ? hi :
-			    in->btlbw);
+			q = (out->qrun == 0 ? HI_QUEUE1 : HI_QUEUE) *
+			    (hi > 0 && hi < in->btlbw ? hi : in->btlbw);
 			if (q < Q_YIELD * in->alone)
 				q = Q_YIELD * in->alone;
 			if (hi == 0 || q < hi)
 				hi = q;
 			out->qwait = 0;
+			out->qrun++;
 		}
-	} else if (hi > 0) {
-		hi *= HI_GROW;
-		if (hi > HI_MOST * in->btlbw)
-			hi = HI_MOST * in->btlbw;
+	} else if (out->qrun > 1 && out->qwait < Q_HOLD) {
+		/* The flow's queue went a moment (its own cut): hold. */
+		out->yield = 2;
+	} else {
+		out->qrun = 0;
+		if (hi > 0) {
+			hi *= HI_GROW;
+			if (hi > HI_MOST * in->btlbw)
+				hi = HI_MOST * in->btlbw;
+		}
 	}
 	return hi;
 }

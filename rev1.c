@@ -63,7 +63,7 @@
 #define FLOG		4		/* parity sends a group remembers */
 #define FLATE		4		/* parity on its way for FLATE rto */
 #define FD_SPAN		50000		/* delivery delay: least over this */
-#define QD_SPAN		250000		/* a client's: least over this */
+#define QD_SPAN		500000		/* a client's: least over this */
 #define QD_STAND	5000		/* a queue stands this far above */
 #define REDO_MIN	RTO_MIN		/* parity asked for again after */
 
@@ -930,6 +930,7 @@ s_control(struct np *np, uint64_t now)
 	in.cut = s->rc.cut;
 	in.alone = s->rc.alone;
 	in.qwait = s->rc.qwait;
+	in.qrun = s->rc.qrun;
 	in.sent = sent;
 	in.span = (double)span;
 	rate_decide(&in, &s->rc);

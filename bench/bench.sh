@@ -168,11 +168,21 @@ run() {
 	esac
 	# The clock is read inside the namespace: entering it is not the
 	# tool's time.
+	st0=$(head -n 1 /proc/stat)
 	ip netns exec $PFX-s sh -c 'w=$1; shift; date +%s%N >"$w/t0"
 	    /usr/bin/time -f "%U %S %M" -o "$w/s.time" "$@"
 	    date +%s%N >"$w/t1"' sh "$W" timeout $LIMIT "$@" <"$in" \
 	    >/dev/null 2>"$W/s.err"
+	st1=$(head -n 1 /proc/stat)
 	t0=$(cat "$W/t0") t1=$(cat "$W/t1")
+	# The whole machine's cores busy over the transfer, in %: all the
+	# hosts, the bridge and the kernel's work for them, and anything
+	# else running.
+	busy=$(printf '%s\n%s\n' "$st0" "$st1" | awk '{
+		t = 0; for (i = 2; i <= NF; i++) t += $i
+		idle = $5 + $6
+		if (NR == 1) { t0 = t; i0 = idle } else { t1 = t; i1 = idle } }
+		END { printf "%.0f", t1 > t0 ? 100 * (1 - (i1 - i0) / (t1 - t0)) : 0 }')
 	wait
 	ok=ok
 	for i in $(seq 1 "$n"); do
@@ -205,12 +215,12 @@ run() {
 	awk -v l="$label" -v t="$tool" -v n="$n" -v sz="$size" \
 	    -v ns=$((t1 - t0)) -v su="$su" -v ss="$ss" -v srss="$srss" \
 	    -v ccpu="$ccpu" -v crss="$crss" -v rtx="$rtx" -v ok="$ok" \
-	    -v link="$LINK" -v shaped="$SHAPED" 'BEGIN {
+	    -v link="$LINK" -v shaped="$SHAPED" -v busy="$busy" 'BEGIN {
 		s = ns / 1e9; gp = sz / s
 		pct = shaped ? sprintf("%.1f", 100 * gp * 8 / link) : "-"
-		printf "%.0f\t%-22s %-9s %2d %8.2f %9.1f %6s %7.2f %7.2f %6.1f %6.1f %6s %s\n",
+		printf "%.0f\t%-22s %-9s %2d %8.2f %9.1f %6s %7.2f %7.2f %6.1f %6.1f %6s %5s %s\n",
 		    gp, l, t, n, s, gp / 1e6, pct, su + ss, ccpu, srss / 1024,
-		    crss / 1024, rtx, ok
+		    crss / 1024, rtx, busy, ok
 	}' >>"$W/rows"
 	echo "$label $tool: $(tail -n 1 "$W/rows" | cut -f 2-)" >&2
 	[ -n "$KEEP" ] && [ -n "${KEEPAS:-}" ] && keep
@@ -335,10 +345,12 @@ if [ $KEYCMP = 1 ]; then
 	SHAPED=0
 	runm netpipe 1 "$W/data" "unshaped, 1 client"
 	runm netpipek 1 "$W/data" "unshaped, 1 client"
-	printf '%-22s %-9s %2s %8s %9s %6s %7s %7s %6s %6s %6s %s\n' \
+	printf '%-22s %-9s %2s %8s %9s %6s %7s %7s %6s %6s %6s %5s %s\n' \
 	    case tool n seconds "MB/s" "%link" "srvCPU" "cliCPU" "srvMB" \
-	    "cliMB" "rtx%" check
+	    "cliMB" "rtx%" "busy%" check
 	cat "$W/table"
+	echo "busy%: this machine's cores busy over the transfer (every host,"
+	echo "the bridge, the kernel's work for them, and any neighbour)."
 	exit 0
 fi
 
@@ -373,9 +385,9 @@ if [ $QUICK = 0 ]; then
 	BIGSIZE=$BIG SINK=/dev/null RUNS=1 runm netpipe 1 "$W/big" "5 GiB stream"
 fi
 
-printf '%-22s %-9s %2s %8s %9s %6s %7s %7s %6s %6s %6s %s\n' \
+printf '%-22s %-9s %2s %8s %9s %6s %7s %7s %6s %6s %6s %5s %s\n' \
     case tool n seconds "MB/s" "%link" "srvCPU" "cliCPU" "srvMB" "cliMB" \
-    "rtx%" check
+    "rtx%" "busy%" check
 cat "$W/table"
 echo
 for l in "1G, 4 clients" "1G, 4 cl, 1% loss" "1G client ports, 4 cl" \
@@ -387,4 +399,6 @@ echo "MB/s: 10^6 bytes of stream a second;"
 echo "runs: $RUNS a case, the one of median goodput shown;"
 echo "%link: of 1 Gbit/s; CPU: user+sys seconds (clients summed);"
 echo "MB: peak RSS (clients: the largest); rtx%: repeats of data packets"
-echo "(netpipe: and parity blocks, Rev. 1's parity on demand)."
+echo "(netpipe: and parity blocks, Rev. 1's parity on demand);"
+echo "busy%: this machine's cores busy over the transfer (every host,"
+echo "the bridge, the kernel's work for them, and any neighbour)."

@@ -33,7 +33,8 @@
 #	(bit/s; loss if L > 0 or C is 1) and "rate R Mbit/s: WHY; ...
 #	(loss L%, ...)" (loss if WHY says "loss" or "lost", or L is 5%
 #	or more: the room's own random loss is less; or if it says "a
-#	queue stands": another flow's, the delay's signal).  Prints
+#	queue stands" or "standing queue": another flow's, the delay's
+#	signal).  Prints
 #	"STRETCH UNEXPLAINED".
 #
 # Copyright (C) 2026 the netpipe authors
@@ -153,7 +154,7 @@ if ($mode eq 'decisions') {
 		} elsif (/\brate ([0-9.]+) Mbit\/s: ([^;]*)/) {
 			($r, my $why) = ($1 * 1e6, $2);
 			$loss = 1 if $why =~ /\blos[st]\b/;
-			$loss = 1 if $why =~ /\bqueue stands\b/;
+			$loss = 1 if $why =~ /\bqueue stands\b|\bstanding queue\b/;
 			$loss = 1 if /\(loss ([0-9.]+)%/ && $1 >= 5;
 		} else {
 			next;

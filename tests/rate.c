@@ -148,6 +148,7 @@ decide(struct rate_in *in, struct rate_out *out)
 	in->cut = out->cut;
 	in->alone = out->alone;
 	in->qwait = out->qwait;
+	in->qrun = out->qrun;
 }
 
 static void
@@ -293,31 +294,49 @@ probe(void)
 	in.age = 100;
 	in.alone = 0;
 	in.qwait = 0;
+	in.qrun = 0;
 	in.btlbw = 100e6;
 	in.sent = 100e6;
 	decide(&in, &out);
 	check(in.alone == 100e6, "alone: the most btlbw without a queue "
 	    "(%g)", in.alone);
 	in.queued = 1;
-	for (i = 0; i < 100 && in.hi == 0; i++)
-		decide(&in, &out);
-	check(in.hi > 0.89 * 100e6 && in.hi < 0.91 * 100e6 &&
-	    in.rate <= in.hi, "a standing queue: a ceiling at 0.9 (%g)",
-	    in.hi);
+	decide(&in, &out);
+	check(in.hi > 0.94 * 100e6 && in.hi < 0.96 * 100e6 &&
+	    in.rate <= in.hi, "a standing queue: at once a ceiling at 0.95 "
+	    "(%g)", in.hi);
 	check(strcmp(out.why, "a queue stands: yield") == 0 ||
 	    in.phase < 2, "-v says why (%s)", out.why);
 	prev = in.hi;
 	decide(&in, &out);
 	check(in.hi == prev, "no further cut within Q_WAIT, no growth");
+	/* The room's own queue: gone after the first step. */
+	in.queued = 0;
+	decide(&in, &out);
+	check(in.hi > prev, "one step took the queue: the ceiling grows "
+	    "(%g)", in.hi);
+	/* Another flow's: it stands on. */
+	in.hi = 0;
+	in.qrun = 0;
+	in.queued = 1;
+	decide(&in, &out);
+	for (i = 0; i < 1e6 / in.span + 1; i++)
+		decide(&in, &out);
+	check(in.hi < 0.95 * 0.86 * 100e6, "still standing a second on: "
+	    "0.85 more (%g)", in.hi);
 	for (i = 0; i < 1000; i++)
 		decide(&in, &out);
-	check(in.hi >= 0.5 * 100e6 && in.hi < 0.5 * 100e6 / 0.9,
+	check(in.hi >= 0.5 * 100e6 && in.hi < 0.5 * 100e6 / 0.85,
 	    "yields down to half of alone, no lower (%g)", in.hi);
 	check(in.alone == 100e6, "alone stays while the queue stands");
 	in.queued = 0;
 	prev = in.hi;
 	decide(&in, &out);
-	check(in.hi > prev, "the queue gone, the ceiling grows (%g)", in.hi);
+	check(in.hi == prev, "the queue gone a moment, the ceiling holds");
+	for (i = 0; i < 2e6 / in.span + 1; i++)
+		decide(&in, &out);
+	check(in.hi > prev, "the queue gone 2 s, the ceiling grows (%g)",
+	    in.hi);
 	in.hi = 0;
 
 	/* Loss just after startup is startup's. */
