@@ -563,6 +563,7 @@ struct rate_out {
 
 /* rate.c */
 void		 rate_start(unsigned long long, double *, double *);
+double		 rate_first(double, double);
 void		 rate_decide(const struct rate_in *, struct rate_out *);
 double		 bw_update(struct bwfilt *, unsigned, double, int);
 double		 bw_best(const struct bwfilt *);

@@ -27,6 +27,7 @@
 #include "netpipe.h"
 
 #define RATE_MAX	100e9		/* bit/s, without -r */
+#define START_BYTES	262144		/* rate_first: a round trip's worth */
 #define STARTUP_GAIN	2.0
 #define DRAIN_GAIN	0.75
 #define FULL_GROWTH	1.25		/* startup: growth that counts */
@@ -66,6 +67,27 @@ rate_start(unsigned long long r, double *rate, double *cap)
 {
 	*cap = r ? (double)r : RATE_MAX;
 	*rate = clamp(RATE_START, *cap);
+}
+
+/*
+ * The rate to send at until the first decision, once the clients' round
+ * trips are known (the longest, rtt µs): no more than START_BYTES a
+ * round trip.  On a LAN that is above RATE_START and changes nothing;
+ * across a path of 200 ms, or behind a port whose buffer another flow
+ * keeps full, the first round (4 round trips, 10.8) would otherwise put
+ * seconds of RATE_START into a link of a few Mbit/s.
+ */
+double
+rate_first(double rate, double rtt)
+{
+	double r;
+
+	if (rtt <= 0)
+		return rate;
+	r = START_BYTES * 8e6 / rtt;
+	if (r < RATE_MIN)
+		r = RATE_MIN;
+	return r < rate ? r : rate;
 }
 
 /*

@@ -110,6 +110,7 @@ struct r1group {
 	unsigned	 idx;		/* next parity index, 0 .. 255 - k */
 	unsigned	 want;		/* parity blocks to send */
 	unsigned	 need;		/* asked for before it was complete */
+	unsigned	 used;		/* indices sent, up to all 255 - k */
 	unsigned	 nsent;		/* of sent[] */
 	struct {
 		uint64_t t;		/* a send step */
@@ -219,6 +220,8 @@ static void	 s_eot(struct np *, const union addr *, uint64_t);
 static void	 s_queue(struct r1server *, uint64_t);
 static void	 s_drate(struct r1server *, struct r1client *, uint64_t);
 static void	 s_relearn(struct r1server *);
+static void	 s_frepeat(struct np *, const struct r1client *, uint64_t,
+		    uint64_t, uint64_t);
 static void	 s_qdelay(struct r1client *, uint64_t, uint64_t);
 static uint64_t	 s_queued(const struct r1client *);
 static const char *s_qstr(const struct r1server *);
@@ -289,7 +292,8 @@ static void	 s_decodes(struct np *, struct r1client *,
 		    const struct r1pong *);
 static void	 s_fnaks(struct np *, const struct r1client *,
 		    const struct r1status *, uint64_t);
-static uint64_t	 s_fseen(const struct r1server *, const struct r1status *);
+static uint64_t	 s_fseen(const struct r1server *, const struct r1status *,
+		    unsigned);
 static void	 s_fdelay(struct r1server *, uint64_t, uint64_t);
 static unsigned	 s_fflight(const struct r1server *, const struct r1client *,
 		    const struct r1group *, uint64_t, uint64_t);
@@ -796,10 +800,10 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 }
 
 /*
- * How long blocks wait on the way to c (10.8): at each report, how old
- * the newest block it shows is (s_fseen), the least over QD_SPAN, the
- * one before, and ever.  The queue before its switch port is in it, and
- * its own reports' way back, which the least ever is.
+ * How long blocks wait on the way to c (10.8): at each report, how long
+ * ago the block after the newest it shows went out (s_fseen), the least
+ * over QD_SPAN, the one before, and ever.  The queue before its switch
+ * port is in it, and its own reports' way back, which the least ever is.
  */
 static void
 s_qdelay(struct r1client *c, uint64_t seen, uint64_t now)
@@ -910,7 +914,8 @@ s_control(struct np *np, uint64_t now)
 	struct rate_in in;
 	double sent;
 
-	if (span < CTL_MIN || span < 4 * s_slowest(s) || !s_news(s, span))
+	if (span < CTL_MIN || span < (s->rc.mode == RC_STARTUP ? 2 : 4) *
+	    s_slowest(s) || !s_news(s, span))
 		return;
 	sent = (double)(s->sent_bytes - s->ctl_bytes) * 8e6 / (double)span;
 	in.limited = s->starved && sent < LIMITED * s->rate;
@@ -983,6 +988,7 @@ s_advance(struct np *np, uint64_t now)
 		if (ok) {
 			s->phase = S_TX;
 			s->refill = s->ctl_at = now;
+			s->rate = rate_first(s->rate, (double)s_slowest(s));
 			for (i = 0; i < s->cl.n; i++)
 				s_client(s, i)->moved = now;
 			debug(np, "transaction phase");
@@ -1081,7 +1087,7 @@ s_status(struct np *np, struct r1client *c, const struct r1status *st,
 	c->missed = st->missed;
 	c->fresh = 1;
 	s_drate(s, c, now);
-	s_qdelay(c, s_fseen(s, st), now);
+	s_qdelay(c, s_fseen(s, st, 1), now);
 	c->m.bytes = st->ack;
 	if (c->slow)
 		return;		/* --min-rate: left behind, no repairs */
@@ -2208,7 +2214,7 @@ s_fnaks(struct np *np, const struct r1client *c, const struct r1status *st,
 	uint64_t off, b0, b1, g, cur = UINT64_MAX, m = 0, lo, hi, seen;
 	unsigned i;
 
-	seen = s_fseen(s, st);
+	seen = s_fseen(s, st, 0);
 	s_fdelay(s, seen, now);
 	for (i = 0; i < st->nranges; i++) {
 		off = st->range[i].off;
@@ -2226,6 +2232,10 @@ s_fnaks(struct np *np, const struct r1client *c, const struct r1status *st,
 			lo = g * s->gk > b0 ? g * s->gk : b0;
 			hi = g * s->gk + s->gk - 1 < b1 ? g * s->gk + s->gk - 1 :
 			    b1;
+			if (g < s->gdone && s_gent(s, g)->used >= FEC_N - s->gk) {
+				s_frepeat(np, c, lo, hi, now);
+				continue;
+			}
 			if (g != cur) {
 				if (cur != UINT64_MAX)
 					s_fwant(np, c, cur, m, seen, now);
@@ -2240,15 +2250,44 @@ s_fnaks(struct np *np, const struct r1client *c, const struct r1status *st,
 }
 
 /*
+ * Every parity index of a group has gone out once, and c still lacks
+ * blocks lo .. hi of it (its report names the holes no parity it holds
+ * covers): the indices sent next would be ones it most likely has, one
+ * in 255 - k of them the one it lost, which at a block a request is
+ * seconds behind a deep queue.  The blocks themselves go again, as to a
+ * client that does not decode (s_naks), and fill those holes.
+ */
+static void
+s_frepeat(struct np *np, const struct r1client *c, uint64_t lo,
+    uint64_t hi, uint64_t now)
+{
+	struct r1server *s = np->rs;
+	uint64_t b, hold;
+	size_t slot;
+
+	hold = c->m.rtt.srtt / 2 > HOLDOFF_MIN ? c->m.rtt.srtt / 2 :
+	    HOLDOFF_MIN;
+	for (b = lo; b <= hi; b++) {
+		slot = (size_t)(b % s->nblk);
+		if (now - s->sent_at[slot] >= hold)
+			s_queue(s, b * s->B);
+	}
+}
+
+/*
  * When the newest block a decoding client has went out: the report's
  * last range is empty and names it (10.13), or else the block below its
  * ack or the one after its last range is taken; 0 if it is not known.
  * The server's packets reach a client in the order they were sent, so a
  * client that has a block sent after a parity burst has had that burst
- * (or lost it).
+ * (or lost it).  With after 1, when the block after that one went out
+ * (0: not yet): it has not reached the client, so the time since is
+ * what it has waited at least, which s_qdelay wants (when nothing new
+ * goes out, the newest block a client has grows old without a queue).
  */
 static uint64_t
-s_fseen(const struct r1server *s, const struct r1status *st)
+s_fseen(const struct r1server *s, const struct r1status *st,
+    unsigned after)
 {
 	const struct r1range *r = NULL;
 	uint64_t o;
@@ -2267,6 +2306,9 @@ s_fseen(const struct r1server *s, const struct r1status *st)
 	if (o % s->B != 0 || o >= s->next || o < s_rtail(s) ||
 	    o + s->W < s->next)
 		return 0;		/* not a block, or a later one's slot */
+	o += after * s->B;
+	if (o >= s->next)
+		return 0;		/* none after it yet */
 	return s->sent_at[o / s->B % s->nblk];
 }
 
@@ -2465,6 +2507,8 @@ s_fsend(struct np *np, uint64_t now)
 		while (e->want > 0 && n < TX_BYTES && s->tokens > 0) {
 			n += s_fbuild(s, s->tx + n, e->g, e->idx);
 			e->idx = (e->idx + 1) % (FEC_N - s->gk);
+			if (e->used < FEC_N - s->gk)
+				e->used++;
 			e->want--;
 			s->pwant--;
 			s_flog(e, now);

@@ -1,0 +1,32 @@
+#!/bin/sh
+# A long path behind a deep queue, in the simulator (virtual time, no
+# network): one client behind a 20 Mbit/s switch port with a 256 KiB
+# queue, 20 ms and then 100 ms each way, 8 MiB, Rev. 1, -t 5.  The copy
+# must be intact and the server exit 0, and repairs (repeats plus
+# parity) stay under a third of the stream.  Before, the first round
+# (4 round trips at 250 Mbit/s) lost most of the stream, and once every
+# parity index of a group had gone out the server sent indexes the
+# client held, one a request: no progress for 5 s, the client dropped
+# (PROTOCOL.txt 10.8 "Start", 10.13.4 "Which parity").
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+SIM=$NETPIPE_TOP/tests/sim/sim
+[ -x "$SIM" ] || skip "tests/sim/sim is not built (make tests/sim/sim)"
+command -v jq >/dev/null || skip "needs jq to parse the simulator's JSON"
+
+for d in 20000 100000; do
+	timeout 120 "$SIM" -n 1 --port-rate 20M --port-queue 256k \
+	    --delay $d --size 8M --seed 1 -t 5 >"$T/out" 2>"$T/err" ||
+	    fail "sim --delay $d: exit $? $(tail -n 3 "$T/err")"
+	tail -n 1 "$T/out" >"$T/json"
+	echo "delay $d us: $(head -n 1 "$T/out")"
+	[ "$(jq .intact "$T/json")" = 1 ] ||
+	    fail "delay $d us: the copy is not intact: $(cat "$T/json")"
+	[ "$(jq .server_exit "$T/json")" = 0 ] ||
+	    fail "delay $d us: the server exited $(jq .server_exit "$T/json")"
+	jq -e '.repeat_pct + .parity_pct < 33' "$T/json" >/dev/null ||
+	    fail "delay $d us: repairs $(jq '.repeat_pct + .parity_pct' \
+	    "$T/json")% of the stream"
+done
+pass
