@@ -182,7 +182,7 @@ run() {
 		t = 0; for (i = 2; i <= NF; i++) t += $i
 		idle = $5 + $6
 		if (NR == 1) { t0 = t; i0 = idle } else { t1 = t; i1 = idle } }
-		END { printf "%.0f", t1 > t0 ? 100 * (1 - (i1 - i0) / (t1 - t0)) : 0 }')
+		END { printf "%.0f", (t1 > t0 ? 100 * (1 - (i1 - i0) / (t1 - t0)) : 0) }')
 	wait
 	ok=ok
 	for i in $(seq 1 "$n"); do
