@@ -287,10 +287,11 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
  * over a second well above its least ever) is another flow's, a TCP
  * flow's that fills the port's buffer, whose loss the loss test hardly
  * sees: the ceiling steps to 0.95 of the level it cruises at, and, if
- * the queue still stands a second later, by 0.85 each 0.5 s, down to
- * half of what the room had alone (10.8); after two such steps it holds
- * 2 s once the queue goes (the flow's own cut), then grows again.  One
- * step alone takes away a queue the room built itself.
+ * the queue still stands a second later, or is back within 2 s, by
+ * 0.85 each 0.5 s, down to half of what the room had alone (10.8);
+ * after two such steps it holds 2 s once the queue goes (the flow's own
+ * cut), then grows again.  One step alone takes away a queue the room
+ * built itself.
  *
  * A cut is on trial (out->cut): CUT_WAIT rounds on, once the rate is
  * down, loss that did not follow it down (loss_follows) was not a
@@ -352,7 +353,9 @@ rate_ceiling(const struct rate_in *in, struct rate_out *out)
 		/* The flow's queue went a moment (its own cut): hold. */
 		out->yield = 2;
 	} else {
-		out->qrun = 0;
+		/* A queue back within Q_HOLD of a step is another's. */
+		if (out->qwait >= Q_HOLD)
+			out->qrun = 0;
 		if (hi > 0) {
 			hi *= HI_GROW;
 			if (hi > HI_MOST * in->btlbw)

@@ -315,6 +315,14 @@ probe(void)
 	decide(&in, &out);
 	check(in.hi > prev, "one step took the queue: the ceiling grows "
 	    "(%g)", in.hi);
+	/* Back within 2 s: another's, the next step is 0.85. */
+	for (i = 0; i < 1e6 / in.span; i++)
+		decide(&in, &out);
+	prev = in.hi;
+	in.queued = 1;
+	decide(&in, &out);
+	check(in.hi < 0.86 * in.btlbw, "a queue back within 2 s: 0.85 "
+	    "(%g)", in.hi);
 	/* Another flow's: it stands on. */
 	in.hi = 0;
 	in.qrun = 0;
