@@ -496,6 +496,7 @@ struct r1pkt {
 /* ---- the rate decision (rate.c): pure functions -------------------- */
 
 #define RATE_START	250e6		/* bit/s to start with */
+#define STARTUP_LOSS	0.1		/* loss that ends startup, at least */
 #define RATE_MIN	1e6		/* bit/s, unless the cap is lower */
 #define BW_ROUNDS	10		/* a client's best: over this many */
 #define PROBE_PHASES	8		/* the gain cycle: 1.25, 0.75, 1 ... */

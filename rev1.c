@@ -714,7 +714,10 @@ s_news(const struct r1server *s, uint64_t span)
 
 /*
  * The round's end for each client: its loss in the round, congestion or
- * not (loss_says), its delivery rate into its filter; the bottleneck is
+ * not (loss_says; in startup only STARTUP_LOSS or more: a link that
+ * startup overflows at twice its rate loses far more, and a client's
+ * 1 % of random loss passes loss_says now and then in the first rounds,
+ * before its own loss is learnt), its delivery rate into its filter; the bottleneck is
  * the least best among them, but for those whose best is below need
  * (--min-rate, 10.9) unless none reaches it.  Returns the client that
  * sets it, or NULL.
@@ -758,6 +761,7 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 			s->qc = c;
 		}
 		if (loss_says(c->loss, d + c->dprev, &c->lbase) && !c->slow &&
+		    (s->rc.mode != RC_STARTUP || c->loss >= STARTUP_LOSS) &&
 		    (need == 0 || c->sample >= need ||
 		    bw_best(&c->bw) >= need)) {
 			c->congested = 1;

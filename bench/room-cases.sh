@@ -112,6 +112,7 @@ row() {
 			exl = $8; sub(/: .*/, "", exl)
 		}
 		if ($4 != "-") hs = 1
+		if ($9 != "") bz[++nb] = $9 + 0
 	}
 	END {
 		lo = hi = gp[1]
@@ -130,6 +131,8 @@ row() {
 		chk = bad == "" ? okt : "BAD" bad
 		if (ne > 0)
 			chk = chk sprintf("; %s: %.1f%%", exl, e)
+		if (nb > 0)
+			chk = chk sprintf("; busy %.0f%%", median(bz, nb))
 		# The targets.
 		tg = ""; miss = ""
 		nt = split(targets, t, " ")
@@ -352,8 +355,12 @@ time covered by overlapping one-second windows over each of which a
 client's output grew by less than half the link (0: never); then the
 longest time netpipe's rate (its -v decisions) stayed below half the
 link, and the longest it stayed below since a decision last gave loss
-as its reason ("no loss").  Checks: every run's exit statuses and each client's copy
-(cmp with the input).  Target: the issue's, for netpipe's rows.
+as its reason ("no loss"; a standing queue, another flow's, counts
+as a reason).  Checks: every run's exit statuses and each client's
+copy (cmp with the input); busy: the median run's share of this
+machine's cores busy over the run (every host, the bridge, the
+kernel's work for them, any neighbour).  Target: the issue's, for
+netpipe's rows.
 EOF
 	} >"$W/table.md"
 	[ -n "$KEEP" ] && cp "$W/table.md" "$KEEP/table.md"

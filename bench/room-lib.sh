@@ -290,12 +290,21 @@ room_run() {
 	[ -n "$KEEP" ] && qdiscs >"$W/tc0"
 	# The clock is read inside the namespace: entering it is not the
 	# tool's time.
+	st0=$(head -n 1 /proc/stat)
 	ip netns exec $PFX-s env W="$W" sh -c 'w=$1; shift
 	    date +%s%N >"$w/t0"
 	    /usr/bin/time -f "%e %U %S %M %x" -o "$w/s.time" "$@"
 	    echo $? >"$w/rc"
 	    date +%s%N >"$w/t1"' sh "$W" "$@" <"$IN" >"$W/s.out" 2>"$W/s.err"
+	st1=$(head -n 1 /proc/stat)
 	[ -n "${BESIDE:-}" ] && tb1=$(nftcount $PFX-c$tcl tcpin)
+	# The machine's cores busy over the run, in %: every host, the
+	# bridge, the kernel's work for them, and any neighbour.
+	busy=$(printf '%s\n%s\n' "$st0" "$st1" | awk '{
+		t = 0; for (i = 2; i <= NF; i++) t += $i
+		idle = $5 + $6
+		if (NR == 1) { t0 = t; i0 = idle } else { t1 = t; i1 = idle } }
+		END { printf "%.0f", (t1 > t0 ? 100 * (1 - (i1 - i0) / (t1 - t0)) : 0) }')
 	t0=$(cat "$W/t0") t1=$(cat "$W/t1")
 	wait $pids
 	if [ -n "$mpid" ]; then
@@ -427,11 +436,11 @@ room_check() {
 			printf "%.1f", 100 * b * 8 / t / l }')
 		extra="TCP beside it: $tcpp%"
 	fi
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$gp" "$secs" "$rep" \
-	    "$stretch" "$rstr" "$runex" "$check" "$extra" >>"$W/rows"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$gp" "$secs" "$rep" \
+	    "$stretch" "$rstr" "$runex" "$check" "$extra" "$busy" >>"$W/rows"
 	echo "  $KEEPAS $tool: ${gp}% of link, ${secs}s, rep ${rep}%," \
 	    "<1/2 link ${stretch}s (rate ${rstr}s, no loss ${runex}s)," \
-	    "$check${extra:+, $extra}" >&2
+	    "$check${extra:+, $extra}, busy $busy%" >&2
 }
 
 # qdiscs: the counters of the server's port and the clients' ports
