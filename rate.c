@@ -42,10 +42,11 @@
 #define HI_GROW		1.02		/* a round without: the ceiling grows */
 #define HI_MOST		2		/* a ceiling stays below this btlbw */
 #define LATE_ROUNDS	6		/* startup's loss is reported so long */
-#define HI_QUEUE1	0.95		/* a standing queue: ceiling at this */
-#define HI_QUEUE	0.85		/* and if it still stands */
-#define Q_WAIT1		1e6		/* µs from the first such cut on */
-#define Q_WAIT		500e3		/* and from a later one to the next */
+#define HI_QUEUE1	0.9		/* a standing queue: ceiling at this */
+#define HI_QUEUE	0.85		/* another flow's: at this */
+#define Q_OTHER		0.92		/* another's: btlbw under this of alone */
+#define Q_WAIT1		1e6		/* µs from one such cut to the next */
+#define Q_WAIT		500e3		/* another flow's */
 #define Q_YIELD		0.5		/* of the link alone, kept */
 #define Q_HOLD		2e6		/* µs after one, the ceiling holds */
 #define OWN_MOST	0.5		/* bw_own: of a client's own loss */
@@ -284,14 +285,15 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
  * 0: no ceiling yet.
  *
  * A queue that stands before a client (in->queued: its least delay
- * over a second well above its least ever) is another flow's, a TCP
- * flow's that fills the port's buffer, whose loss the loss test hardly
- * sees: the ceiling steps to 0.95 of the level it cruises at, and, if
- * the queue still stands a second later, or is back within 2 s, by
- * 0.85 each 0.5 s, down to half of what the room had alone (10.8);
- * after two such steps it holds 2 s once the queue goes (the flow's own
- * cut), then grows again.  One step alone takes away a queue the room
- * built itself.
+ * over a second well above its least ever) is the room's own, cruising
+ * a little above the link, or another flow's, a TCP flow's that fills
+ * the port's buffer, whose loss the loss test hardly sees.  The ceiling
+ * steps to 0.9 of the level the room cruises at, at most once a second,
+ * which takes the room's own away; once the room gets less than 0.92 of
+ * what it had alone (another flow takes the rest), by 0.85 each 0.5 s
+ * while the queue stands, or is back within 2 s, down to half of what
+ * it had alone, and then holds 2 s once the queue goes (the flow's own
+ * cut) before it grows again (10.8).
  *
  * A cut is on trial (out->cut): CUT_WAIT rounds on, once the rate is
  * down, loss that did not follow it down (loss_follows) was not a
@@ -305,6 +307,7 @@ static double
 rate_ceiling(const struct rate_in *in, struct rate_out *out)
 {
 	double hi = in->hi, q;
+	int other = out->qrun > 0 && in->btlbw < Q_OTHER * in->alone;
 
 	if (out->cut.sent > 0 && ++out->cut.age > CUT_JUDGE)
 		out->cut.sent = 0;	/* it held: forgotten */
@@ -333,14 +336,15 @@ rate_ceiling(const struct rate_in *in, struct rate_out *out)
 			hi = HI_CUT * in->sent;
 	} else if (in->queued && in->age >= LATE_ROUNDS) {
 		/*
-		 * A queue that stands through the drains is another flow's
-		 * (10.8): yield, down to half of what the link gave alone.
+		 * A queue that stands through the drains (10.8): the room's
+		 * own, cruising a little above the link, goes with a step;
+		 * another flow's stands on, and the room, getting less than
+		 * it had alone, steps down to half of that, faster.
 		 */
 		out->yield = 1;
-		if (out->qrun == 0 || out->qwait >= (out->qrun == 1 ?
-		    Q_WAIT1 : Q_WAIT)) {
+		if (out->qrun == 0 || out->qwait >= (other ? Q_WAIT : Q_WAIT1)) {
 			/* From the level it cruises at, not a drain's. */
-			q = (out->qrun == 0 ? HI_QUEUE1 : HI_QUEUE) *
+			q = (other ? HI_QUEUE : HI_QUEUE1) *
 			    (hi > 0 && hi < in->btlbw ? hi : in->btlbw);
 			if (q < Q_YIELD * in->alone)
 				q = Q_YIELD * in->alone;
@@ -349,11 +353,10 @@ rate_ceiling(const struct rate_in *in, struct rate_out *out)
 			out->qwait = 0;
 			out->qrun++;
 		}
-	} else if (out->qrun > 1 && out->qwait < Q_HOLD) {
+	} else if (out->qrun > 1 && other && out->qwait < Q_HOLD) {
 		/* The flow's queue went a moment (its own cut): hold. */
 		out->yield = 2;
 	} else {
-		/* A queue back within Q_HOLD of a step is another's. */
 		if (out->qwait >= Q_HOLD)
 			out->qrun = 0;
 		if (hi > 0) {

@@ -302,36 +302,38 @@ probe(void)
 	    "(%g)", in.alone);
 	in.queued = 1;
 	decide(&in, &out);
-	check(in.hi > 0.94 * 100e6 && in.hi < 0.96 * 100e6 &&
-	    in.rate <= in.hi, "a standing queue: at once a ceiling at 0.95 "
+	check(in.hi > 0.89 * 100e6 && in.hi < 0.91 * 100e6 &&
+	    in.rate <= in.hi, "a standing queue: at once a ceiling at 0.9 "
 	    "(%g)", in.hi);
 	check(strcmp(out.why, "a queue stands: yield") == 0 ||
 	    in.phase < 2, "-v says why (%s)", out.why);
 	prev = in.hi;
 	decide(&in, &out);
-	check(in.hi == prev, "no further cut within Q_WAIT, no growth");
-	/* The room's own queue: gone after the first step. */
-	in.queued = 0;
-	decide(&in, &out);
-	check(in.hi > prev, "one step took the queue: the ceiling grows "
-	    "(%g)", in.hi);
-	/* Back within 2 s: another's, the next step is 0.85. */
-	for (i = 0; i < 1e6 / in.span; i++)
-		decide(&in, &out);
-	prev = in.hi;
-	in.queued = 1;
-	decide(&in, &out);
-	check(in.hi < 0.86 * in.btlbw, "a queue back within 2 s: 0.85 "
-	    "(%g)", in.hi);
-	/* Another flow's: it stands on. */
-	in.hi = 0;
-	in.qrun = 0;
-	in.queued = 1;
-	decide(&in, &out);
+	check(in.hi == prev, "no further cut within Q_WAIT1, no growth");
+	/* The room's own: it still gets what it had alone. */
 	for (i = 0; i < 1e6 / in.span + 1; i++)
 		decide(&in, &out);
-	check(in.hi < 0.95 * 0.86 * 100e6, "still standing a second on: "
-	    "0.85 more (%g)", in.hi);
+	check(in.hi > 0.89 * prev && in.hi < 0.91 * prev, "its own queue, "
+	    "a second on: 0.9 again (%g)", in.hi);
+	in.queued = 0;
+	prev = in.hi;
+	decide(&in, &out);
+	check(in.hi > prev, "its own queue gone: the ceiling grows, no hold "
+	    "(%g)", in.hi);
+	/* Another flow's: the room gets less than it had alone. */
+	in.hi = 0;
+	in.qrun = 0;
+	in.qwait = 0;
+	in.queued = 1;
+	in.btlbw = 80e6;
+	decide(&in, &out);
+	check(in.hi > 0.89 * 80e6 && in.hi < 0.91 * 80e6, "another's: the "
+	    "first step 0.9 (%g)", in.hi);
+	prev = in.hi;
+	for (i = 0; i < 5e5 / in.span + 1; i++)
+		decide(&in, &out);
+	check(in.hi > 0.84 * prev && in.hi < 0.86 * prev, "then 0.85 each "
+	    "0.5 s (%g)", in.hi);
 	for (i = 0; i < 1000; i++)
 		decide(&in, &out);
 	check(in.hi >= 0.5 * 100e6 && in.hi < 0.5 * 100e6 / 0.85,
@@ -345,6 +347,18 @@ probe(void)
 		decide(&in, &out);
 	check(in.hi > prev, "the queue gone 2 s, the ceiling grows (%g)",
 	    in.hi);
+	/* Back within 2 s of a step: another's, 0.85 at once. */
+	in.hi = 0;
+	in.qrun = 1;
+	in.qwait = 1e6;
+	in.queued = 1;
+	decide(&in, &out);
+	check(in.hi < 0.86 * in.btlbw, "a queue back within 2 s: 0.85 "
+	    "(%g)", in.hi);
+	in.queued = 0;
+	in.btlbw = 100e6;
+	in.phase = PROBE_CRUISE;
+	in.debt = 0;
 	in.hi = 0;
 
 	/* Loss just after startup is startup's. */
