@@ -51,6 +51,9 @@
 #define DR_HIST		5		/* and so many: DR_SPAN / DR_STEP + 1 */
 #define LIMITED		0.85		/* sent less of the rate: app-limited */
 #define SLOW_ROUNDS	3		/* below --min-rate so long: left behind */
+#define ROOM_LARGE	50		/* clients: a room where chance loses */
+#define ROOM_SHARE	10		/* one in so many congested: the room */
+#define LOSS_ROOM	0.02		/* the pace's client: above 2 room + */
 #define BURST		(64 * 1024)	/* bytes the pacer waits to send */
 #define BURST_MAX	(256 * 1024)	/* a late wakeup sends its due up to */
 #define OUT_CHUNK	(1024 * 1024)	/* client writes at least this */
@@ -482,10 +485,12 @@ s_queue(struct r1server *s, uint64_t off)
 
 /*
  * What reaches it, at each of its reports in TX and EOT: the datagrams
- * it counts since its youngest kept report DR_SPAN old or more (half
+ * it counts since each of its kept reports DR_SPAN old or more (half
  * that in startup), as bit/s, and no more than was sent since.  Kept
- * reports are DR_STEP apart, so the one wanted is among the first
- * DR_HIST.  The round keeps its best (10.8).
+ * reports are DR_STEP apart, the last DR_HIST.  The round keeps the
+ * best: the pacer sends in bursts, and one span holds a burst more or
+ * less than another, so the one span of the youngest report alone
+ * reads up to a fifth low (10.8).
  */
 static void
 s_drate(struct r1server *s, struct r1client *c, uint64_t now)
@@ -497,12 +502,12 @@ s_drate(struct r1server *s, struct r1client *c, uint64_t now)
 
 	if (s->phase < S_TX)
 		return;
-	/* The latest 20 ms (10 in startup): a probe's round shows. */
+	/* 20 ms at least (10 in startup): a probe's round shows. */
 	min = s->rc.mode == RC_STARTUP ? DR_SPAN / 2 : DR_SPAN;
-	for (i = 0; i < c->ndh && p == NULL; i++)
-		if (now - c->dh[i].at >= min)
-			p = &c->dh[i];
-	if (p != NULL) {
+	for (i = 0; i < c->ndh; i++) {
+		if (now - c->dh[i].at < min)
+			continue;
+		p = &c->dh[i];
 		dt = (double)(now - p->at);
 		r = (double)(uint32_t)(c->rcvd - p->rcvd) *
 		    (double)(s->B + DATA_OVERHEAD) * 8e6 / dt;
@@ -708,7 +713,7 @@ static struct r1client *
 s_round(struct r1server *s, struct rate_in *in, double need)
 {
 	struct r1client *c, *h = NULL, *f = NULL;
-	double d, m, b, fast = 0;
+	double d, m, b, fast = 0, rm = 0, rd = 0;
 	unsigned i, n = 0, ncong = 0;
 
 	in->btlbw = 0;
@@ -727,6 +732,8 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 		d = (double)(uint32_t)(c->rcvd - c->rcvd0) + m;
 		c->loss = d + c->dprev > 0 ? (m + c->mprev) /
 		    (d + c->dprev) : 0;
+		rm += m + c->mprev;
+		rd += d + c->dprev;
 		/* With --min-rate, only the loss of a client that takes it
 		 * is the room's congestion: the others are to be dropped. */
 		if (loss_says(c->loss, d + c->dprev, &c->lbase) && !c->slow &&
@@ -762,9 +769,17 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 	}
 	/*
 	 * Congestion of the room: at the client that sets the pace, or at
-	 * any (one in 50 in a large room: chance makes some).
+	 * any, in a room under ROOM_LARGE.  In a larger one chance makes
+	 * some: one in ROOM_SHARE of them, or the one that sets the pace
+	 * if it also loses well above the room (the least delivery of
+	 * hundreds is often the most loss of a round).
 	 */
-	in->lossy = (h != NULL && h->congested) || ncong > n / 50;
+	if (n < ROOM_LARGE)
+		in->lossy = (h != NULL && h->congested) || ncong > 0;
+	else
+		in->lossy = ncong > n / ROOM_SHARE || (h != NULL &&
+		    h->congested && h->loss > 2 * (rd > 0 ? rm / rd : 0) +
+		    LOSS_ROOM);
 	s_slow(s, in->btlbw > 0 && in->btlbw >= need && need > 0, need);
 	return h;
 }
@@ -1659,7 +1674,7 @@ k_due(const struct r1cli *k, uint64_t now)
 		return 1;
 	if (!k->quiet)
 		return k->gaps || k_limit(k) >= k->status_room + k->W / 4;
-	return (k->gaps && now - k->status_at >= GAPS_QUIET) ||
+	return (k->gaps && (now - k->status_at >= GAPS_QUIET || k->eot)) ||
 	    k_limit(k) >= k->status_room + k->W / 2;
 }
 
@@ -2431,6 +2446,7 @@ k_parity(struct np *np, const struct r1parity *f)
 		np->junk++;
 		return;
 	}
+	k->rcvd++;			/* what reaches us, kept or not */
 	gs = (uint64_t)k->gk * k->B;
 	ga = k->ack / gs;
 	/* The group number modulo 2^32, taken at or after ack's. */
@@ -2459,7 +2475,6 @@ k_parity(struct np *np, const struct r1parity *f)
 	memcpy(k->ring + hole * k->B, f->parity, k->B);
 	k->par[hole] = pb;
 	k->npark++;
-	k->rcvd++;		/* what reaches us, as a repeat would */
 	(void)k_decode(np, g);
 }
 
