@@ -66,7 +66,7 @@
 #define FLOG		4		/* parity sends a group remembers */
 #define FLATE		4		/* parity on its way for FLATE rto */
 #define FD_SPAN		50000		/* delivery delay: least over this */
-#define REDO_MIN	RTO_MIN		/* parity asked for again after */
+#define REDO_MIN	(RTO_MIN + NAK_MIN)	/* parity asked again: past an rto */
 
 /* A report, for the delivery rate: when, its count, what had been sent. */
 struct drpoint {
