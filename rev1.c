@@ -681,7 +681,7 @@ s_ended(struct np *np, uint64_t now)
 	s->eot_sent = now;
 	for (i = 0; i < s->cl.n; i++) {
 		c = s_client(s, i);
-		c->m.resend = now + c->m.rtt.rto;
+		c->m.resend = now + NAK_MIN;
 	}
 	debug(np, "end of stream at %llu bytes, CRC %08x",
 	    (unsigned long long)s->head, s->scrc);
