@@ -732,8 +732,10 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 		d = (double)(uint32_t)(c->rcvd - c->rcvd0) + m;
 		c->loss = d + c->dprev > 0 ? (m + c->mprev) /
 		    (d + c->dprev) : 0;
-		rm += m + c->mprev;
-		rd += d + c->dprev;
+		if (!c->slow) {		/* the room's loss: who counts */
+			rm += m + c->mprev;
+			rd += d + c->dprev;
+		}
 		/* With --min-rate, only the loss of a client that takes it
 		 * is the room's congestion: the others are to be dropped. */
 		if (loss_says(c->loss, d + c->dprev, &c->lbase) && !c->slow &&
