@@ -51,9 +51,8 @@
 #define DR_HIST		5		/* and so many: DR_SPAN / DR_STEP + 1 */
 #define LIMITED		0.85		/* sent less of the rate: app-limited */
 #define SLOW_ROUNDS	3		/* below --min-rate so long: left behind */
-#define ROOM_LARGE	50		/* clients: a room where chance loses */
-#define ROOM_SHARE	10		/* one in so many congested: the room */
-#define LOSS_ROOM	0.02		/* the pace's client: above 2 room + */
+#define ROOM_SHARE	4		/* one in so many congested: the room */
+#define LOSS_ROOM	0.02		/* or one above 2 x the others' + this */
 #define BURST		(64 * 1024)	/* bytes the pacer waits to send */
 #define BURST_MAX	(256 * 1024)	/* a late wakeup sends its due up to */
 #define OUT_CHUNK	(1024 * 1024)	/* client writes at least this */
@@ -92,6 +91,7 @@ struct r1client {
 	struct bwfilt	 bw;		/* and of the last rounds */
 	double		 lbase;		/* the loss it has anyway */
 	double		 loss;		/* in the last two rounds */
+	double		 ln;		/* over so many datagrams */
 	double		 mprev, dprev;	/* the last round's missed, all */
 	int		 slow;		/* below --min-rate: left behind */
 	unsigned	 below;		/* rounds it has been below it */
@@ -730,11 +730,11 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 		c->congested = 0;
 		m = (double)(uint32_t)(c->missed - c->missed0);
 		d = (double)(uint32_t)(c->rcvd - c->rcvd0) + m;
-		c->loss = d + c->dprev > 0 ? (m + c->mprev) /
-		    (d + c->dprev) : 0;
+		c->ln = d + c->dprev;
+		c->loss = c->ln > 0 ? (m + c->mprev) / c->ln : 0;
 		if (!c->slow) {		/* the room's loss: who counts */
 			rm += m + c->mprev;
-			rd += d + c->dprev;
+			rd += c->ln;
 		}
 		/* With --min-rate, only the loss of a client that takes it
 		 * is the room's congestion: the others are to be dropped. */
@@ -770,18 +770,23 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 		h = f;
 	}
 	/*
-	 * Congestion of the room: at the client that sets the pace, or at
-	 * any, in a room under ROOM_LARGE.  In a larger one chance makes
-	 * some: one in ROOM_SHARE of them, or the one that sets the pace
-	 * if it also loses well above the room (the least delivery of
-	 * hundreds is often the most loss of a round).
+	 * Congestion of the room: at more than one client in ROOM_SHARE
+	 * (two at least), as a narrow link they share makes it; or at one
+	 * that also loses well above the others, as its own narrow port
+	 * makes it.  Not at one alone: early on, before a client's own
+	 * loss is learnt, chance passes loss_says at some client of a room
+	 * of ten or more in most rounds.
 	 */
-	if (n < ROOM_LARGE)
-		in->lossy = (h != NULL && h->congested) || ncong > 0;
-	else
-		in->lossy = ncong > n / ROOM_SHARE || (h != NULL &&
-		    h->congested && h->loss > 2 * (rd > 0 ? rm / rd : 0) +
-		    LOSS_ROOM);
+	in->lossy = ncong > 1 && ncong > n / ROOM_SHARE;
+	for (i = 0; i < s->cl.n && ncong > 0 && !in->lossy; i++) {
+		c = s_client(s, i);
+		if (!c->m.alive || c->done || !c->congested)
+			continue;
+		/* Above the others' loss: its own port, not chance. */
+		d = rd - c->ln;
+		m = rm - c->loss * c->ln;
+		in->lossy = d <= 0 || c->loss > 2 * m / d + LOSS_ROOM;
+	}
 	s_slow(s, in->btlbw > 0 && in->btlbw >= need && need > 0, need);
 	return h;
 }
