@@ -51,6 +51,8 @@
 #define DR_HIST		5		/* and so many: DR_SPAN / DR_STEP + 1 */
 #define LIMITED		0.85		/* sent less of the rate: app-limited */
 #define SLOW_ROUNDS	3		/* below --min-rate so long: left behind */
+#define ROOM_SHARE	4		/* one in so many congested: the room */
+#define LOSS_ROOM	0.02		/* or one above 2 x the others' + this */
 #define BURST		(64 * 1024)	/* bytes the pacer waits to send */
 #define BURST_MAX	(256 * 1024)	/* a late wakeup sends its due up to */
 #define OUT_CHUNK	(1024 * 1024)	/* client writes at least this */
@@ -65,7 +67,7 @@
 #define FD_SPAN		50000		/* delivery delay: least over this */
 #define QD_SPAN		500000		/* a client's: least over this */
 #define QD_STAND	5000		/* a queue stands this far above */
-#define REDO_MIN	RTO_MIN		/* parity asked for again after */
+#define REDO_MIN	(RTO_MIN + NAK_MIN)	/* parity asked again: past an rto */
 
 /* A report, for the delivery rate: when, its count, what had been sent. */
 struct drpoint {
@@ -92,6 +94,7 @@ struct r1client {
 	double		 lbase;		/* the loss it has anyway */
 	double		 own;		/* and shown not to be a queue's */
 	double		 loss;		/* in the last two rounds */
+	double		 ln;		/* over so many datagrams */
 	double		 mprev, dprev;	/* the last round's missed, all */
 	int		 slow;		/* below --min-rate: left behind */
 	unsigned	 below;		/* rounds it has been below it */
@@ -497,10 +500,12 @@ s_queue(struct r1server *s, uint64_t off)
 
 /*
  * What reaches it, at each of its reports in TX and EOT: the datagrams
- * it counts since its youngest kept report DR_SPAN old or more (half
+ * it counts since each of its kept reports DR_SPAN old or more (half
  * that in startup), as bit/s, and no more than was sent since.  Kept
- * reports are DR_STEP apart, so the one wanted is among the first
- * DR_HIST.  The round keeps its best (10.8).
+ * reports are DR_STEP apart, the last DR_HIST.  The round keeps the
+ * best: the pacer sends in bursts, and one span holds a burst more or
+ * less than another, so the one span of the youngest report alone
+ * reads up to a fifth low (10.8).
  */
 static void
 s_drate(struct r1server *s, struct r1client *c, uint64_t now)
@@ -512,12 +517,12 @@ s_drate(struct r1server *s, struct r1client *c, uint64_t now)
 
 	if (s->phase < S_TX)
 		return;
-	/* The latest 20 ms (10 in startup): a probe's round shows. */
+	/* 20 ms at least (10 in startup): a probe's round shows. */
 	min = s->rc.mode == RC_STARTUP ? DR_SPAN / 2 : DR_SPAN;
-	for (i = 0; i < c->ndh && p == NULL; i++)
-		if (now - c->dh[i].at >= min)
-			p = &c->dh[i];
-	if (p != NULL) {
+	for (i = 0; i < c->ndh; i++) {
+		if (now - c->dh[i].at < min)
+			continue;
+		p = &c->dh[i];
 		dt = (double)(now - p->at);
 		r = (double)(uint32_t)(c->rcvd - p->rcvd) *
 		    (double)(s->B + DATA_OVERHEAD) * 8e6 / dt;
@@ -691,7 +696,7 @@ s_ended(struct np *np, uint64_t now)
 	s->eot_sent = now;
 	for (i = 0; i < s->cl.n; i++) {
 		c = s_client(s, i);
-		c->m.resend = now + c->m.rtt.rto;
+		c->m.resend = now + NAK_MIN;
 	}
 	debug(np, "end of stream at %llu bytes, CRC %08x",
 	    (unsigned long long)s->head, s->scrc);
@@ -717,8 +722,8 @@ s_news(const struct r1server *s, uint64_t span)
  * not (loss_says; in startup only STARTUP_LOSS or more: a link that
  * startup overflows at twice its rate loses far more, and a client's
  * 1 % of random loss passes loss_says now and then in the first rounds,
- * before its own loss is learnt), its delivery rate into its filter; the bottleneck is
- * the least best among them, but for those whose best is below need
+ * before its own loss is learnt), its delivery rate into its filter;
+ * the bottleneck is the least best among them, but for those whose best is below need
  * (--min-rate, 10.9) unless none reaches it.  Returns the client that
  * sets it, or NULL.
  */
@@ -726,7 +731,7 @@ static struct r1client *
 s_round(struct r1server *s, struct rate_in *in, double need)
 {
 	struct r1client *c, *h = NULL, *f = NULL;
-	double d, m, b, fast = 0;
+	double d, m, b, fast = 0, rm = 0, rd = 0;
 	uint64_t q;
 	unsigned i, n = 0, ncong = 0;
 
@@ -751,15 +756,19 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 		c->congested = 0;
 		m = (double)(uint32_t)(c->missed - c->missed0);
 		d = (double)(uint32_t)(c->rcvd - c->rcvd0) + m;
-		c->loss = d + c->dprev > 0 ? (m + c->mprev) /
-		    (d + c->dprev) : 0;
-		/* With --min-rate, only the loss of a client that takes it
-		 * is the room's congestion: the others are to be dropped. */
+		c->ln = d + c->dprev;
+		c->loss = c->ln > 0 ? (m + c->mprev) / c->ln : 0;
+		if (!c->slow) {		/* the room's loss: who counts */
+			rm += m + c->mprev;
+			rd += c->ln;
+		}
 		if (!c->slow && (q = s_queued(c)) > s->qd) {
 			in->queued = 1;
 			s->qd = q;
 			s->qc = c;
 		}
+		/* With --min-rate, only the loss of a client that takes it
+		 * is the room's congestion: the others are to be dropped. */
 		if (loss_says(c->loss, d + c->dprev, &c->lbase) && !c->slow &&
 		    (s->rc.mode != RC_STARTUP || c->loss >= STARTUP_LOSS) &&
 		    (need == 0 || c->sample >= need ||
@@ -795,10 +804,23 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 		h = f;
 	}
 	/*
-	 * Congestion of the room: at the client that sets the pace, or at
-	 * any (one in 50 in a large room: chance makes some).
+	 * Congestion of the room: at more than one client in ROOM_SHARE
+	 * (two at least), as a narrow link they share makes it; or at one
+	 * that also loses well above the others, as its own narrow port
+	 * makes it.  Not at one alone: early on, before a client's own
+	 * loss is learnt, chance passes loss_says at some client of a room
+	 * of ten or more in most rounds.
 	 */
-	in->lossy = (h != NULL && h->congested) || ncong > n / 50;
+	in->lossy = ncong > 1 && ncong > n / ROOM_SHARE;
+	for (i = 0; i < s->cl.n && ncong > 0 && !in->lossy; i++) {
+		c = s_client(s, i);
+		if (!c->m.alive || c->done || !c->congested)
+			continue;
+		/* Above the others' loss: its own port, not chance. */
+		d = rd - c->ln;
+		m = rm - c->loss * c->ln;
+		in->lossy = d <= 0 || c->loss > 2 * m / d + LOSS_ROOM;
+	}
 	s_slow(s, in->btlbw > 0 && in->btlbw >= need && need > 0, need);
 	return h;
 }
@@ -1780,7 +1802,7 @@ k_due(const struct r1cli *k, uint64_t now)
 		return 1;
 	if (!k->quiet)
 		return k->gaps || k_limit(k) >= k->status_room + k->W / 4;
-	return (k->gaps && now - k->status_at >= GAPS_QUIET) ||
+	return (k->gaps && (now - k->status_at >= GAPS_QUIET || k->eot)) ||
 	    k_limit(k) >= k->status_room + k->W / 2;
 }
 
@@ -2590,6 +2612,7 @@ k_parity(struct np *np, const struct r1parity *f)
 		np->junk++;
 		return;
 	}
+	k->rcvd++;			/* what reaches us, kept or not */
 	gs = (uint64_t)k->gk * k->B;
 	ga = k->ack / gs;
 	/* The group number modulo 2^32, taken at or after ack's. */
@@ -2618,7 +2641,6 @@ k_parity(struct np *np, const struct r1parity *f)
 	memcpy(k->ring + hole * k->B, f->parity, k->B);
 	k->par[hole] = pb;
 	k->npark++;
-	k->rcvd++;		/* what reaches us, as a repeat would */
 	(void)k_decode(np, g);
 }
 

@@ -231,6 +231,9 @@ static struct sim {
 	uint64_t	 qdrop_c, qdrop_s, rdrop_c, rdrop_s, gone;
 	uint64_t	 dups, reordered, blocked_us, zcap;
 	double		 wall_srv;	/* real s in the server's packet hook */
+	uint64_t	 data_at, eot_at;	/* Rev. 1: first R1_DATA, R1_EOT */
+	double		 idle, idle_eot;	/* µs the server's port idled
+					   since data_at, and at eot_at */
 } sim;
 
 static void	 usage(int);
@@ -1183,6 +1186,10 @@ egress(struct host *h, size_t len)
 	double t = (double)h->now, frame = (double)(len + FRAME), room;
 	uint64_t w;
 
+	/* Idle since the first block: what the rate left unused. */
+	if (sim.data_at != 0 && l->busy > (double)sim.data_at &&
+	    l->busy < t)
+		sim.idle += t - l->busy;
 	if (l->busy > t && (l->busy - t) * l->rate / 8e6 + frame > l->qmax) {
 		room = l->busy - (l->qmax - frame) * 8e6 / l->rate;
 		w = ceilus(room);
@@ -1390,6 +1397,12 @@ host_send(struct host *h, const uint8_t *p, size_t len,
 	}
 	sim.sent_s++;
 	sim.bytes_s += len;
+	if (sim.rev == 1 && len > 0 && p[0] == R1_DATA && sim.data_at == 0)
+		sim.data_at = h->now;
+	if (sim.rev == 1 && len > 0 && p[0] == R1_EOT && sim.eot_at == 0) {
+		sim.eot_at = h->now;
+		sim.idle_eot = sim.idle;
+	}
 	if (!sameaddr(to, &sim.group) && (c = client_at(to)) == NULL) {
 		sim.gone++;
 		return;
@@ -1981,6 +1994,7 @@ struct result {
 	const struct host *bad;		/* the first client not intact */
 	double		 bottleneck;	/* bit/s */
 	double		 vs, ss, bs;	/* s: the end, the server's, seek */
+	double		 ds, es, is;	/* s: first block, R1_EOT; idle */
 	double		 goodput, gtx, rpct, ppct, rxs;
 	char		 sx[16];	/* the server's exit, in JSON */
 };
@@ -2013,6 +2027,9 @@ tally_up(struct result *r)
 	r->vs = (double)(sim.now - T0) / 1e6;
 	r->ss = (double)(s->end - T0) / 1e6;
 	r->bs = s->np.began ? (double)(s->np.began - T0) / 1e6 : 0;
+	r->ds = sim.data_at ? (double)(sim.data_at - T0) / 1e6 : 0;
+	r->es = sim.eot_at ? (double)(sim.eot_at - T0) / 1e6 : 0;
+	r->is = sim.idle_eot / 1e6;
 	/* As bench/bench.sh: the stream over the server's time. */
 	if (r->intact > 0 && r->ss > 0)
 		r->goodput = 100 * bits / r->ss / r->bottleneck;
@@ -2057,6 +2074,11 @@ summary(const struct result *r, double wall_s)
 	    sim.lost_shared + sim.lost_up), (unsigned long long)(sim.qdrop_c +
 	    sim.qdrop_s), (unsigned long long)(sim.rdrop_c + sim.rdrop_s),
 	    (unsigned long long)sim.events, wall_s);
+	if (r->ds > 0 && r->es > 0)
+		printf("sim: where the time went: %.3f s to the first block, "
+		    "%.3f s to the end of the stream (the server's port idle "
+		    "%.3f s of it), %.3f s more to the server's end\n", r->ds,
+		    r->es - r->ds, r->is, r->ss - r->es);
 	if (b == NULL)
 		return;
 	snprintf(bx, sizeof(bx), "exit %d", b->np.status);
@@ -2097,12 +2119,13 @@ json(const struct result *r, double wall_s)
 	    "\"bottleneck_bps\":%.0f,\"repeat_pct\":%.2f,\"blocks\":%llu,"
 	    "\"repeats\":%llu,\"parity_pct\":%.2f,\"parity\":%llu,"
 	    "\"dropped_clients\":%u,\"server_rx\":%llu,"
-	    "\"server_rx_per_s\":%.0f,", r->vs, r->ss, r->bs, r->goodput,
+	    "\"server_rx_per_s\":%.0f,\"data_s\":%.6f,\"eot_s\":%.6f,"
+	    "\"port_idle_s\":%.6f,", r->vs, r->ss, r->bs, r->goodput,
 	    r->gtx, r->bottleneck, r->rpct,
 	    (unsigned long long)sim.tally.blocks,
 	    (unsigned long long)sim.tally.repeats, r->ppct,
 	    (unsigned long long)sim.tally.parity, sim.dropped,
-	    (unsigned long long)s->handled, r->rxs);
+	    (unsigned long long)s->handled, r->rxs, r->ds, r->es, r->is);
 	printf("\"sent_server\":%llu,\"sent_server_bytes\":%llu,"
 	    "\"sent_clients\":%llu,\"delivered\":%llu,\"lost_port\":%llu,"
 	    "\"lost_shared\":%llu,\"lost_uplink\":%llu,"
