@@ -357,8 +357,8 @@ longest time netpipe's rate (its -v decisions) stayed below half the
 link, and the longest it stayed below since a decision last gave loss
 as its reason ("no loss"; a standing queue, another flow's, counts
 as a reason).  Checks: every run's exit statuses and each client's
-copy (cmp with the input); busy: the median run's share of this
-machine's cores busy over the run (every host, the bridge, the
+copy (cmp with the input); busy: the median over the runs of the
+share of this machine's cores busy over each run (every host, the bridge, the
 kernel's work for them, any neighbour).  Target: the issue's, for
 netpipe's rows.
 EOF
