@@ -446,14 +446,23 @@ transfer() {
 		_k=$((_k + 1))
 	done
 	server s "$_file" -n "$_nc" "$@"
-	wait_for 120 s || fail "transfer of $(size "$_file") bytes to $_nc clients timed out"
+	# shellcheck disable=SC2086
+	all_done "$_file" 120 $_names
+}
+
+# all_done FILE SECS CLIENT...: the server s ends within SECS, the
+# clients a little after it, all exit 0, and each client wrote FILE.
+all_done() {
+	_df=$1 _ds=$2
+	shift 2
+	wait_for "$_ds" s ||
+	    fail "transfer of $(size "$_df") bytes to $# clients timed out"
 	expect_rc s 0
 	# A client lingers a little after the end.
-	# shellcheck disable=SC2086
-	wait_for 15 $_names || fail "a client did not exit after the server"
-	for _c in $_names; do
+	wait_for 15 "$@" || fail "a client did not exit after the server"
+	for _c in "$@"; do
 		expect_rc "$_c" 0
-		same "$_file" "$T/$_c.out"
+		same "$_df" "$T/$_c.out"
 	done
 }
 

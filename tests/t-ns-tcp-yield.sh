@@ -50,13 +50,7 @@ for c in c1 c2; do
 	ns_run "$c" "$c" /dev/null "$NETPIPE" -c -i eth0 -p "$PORT"
 done
 ns_run s s "$T/in" "$NETPIPE" -s -v -i eth0 -n 2 -p "$PORT"
-wait_for 120 s || fail "the transfer did not end within 120 s"
-expect_rc s 0
-wait_for 15 c1 c2 || fail "a client did not exit after the server"
-for c in c1 c2; do
-	expect_rc "$c" 0
-	same "$T/in" "$T/$c.out"
-done
+all_done "$T/in" 120 c1 c2
 grep -E '^netpipe: sent' "$T/s.err"
 n=$(grep -c 'a queue stands: yield' "$T/s.err")
 echo "decisions that yielded to the flow: $n"
