@@ -118,7 +118,8 @@ check-asan:
 	$(MAKE) CFLAGS="$(SANFLAGS) -Wall -Wextra" LDFLAGS="$(SANFLAGS)" \
 		netpipe $(TESTBIN)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	NETPIPE_SANITIZED=1 tests/run
 	$(MAKE) clean
 
 tests/fuzz/fuzz: $(FUZZSRC) tests/fuzz/fuzz.h netpipe.h seal.h

@@ -7,7 +7,8 @@
 # the rate settles (its last cruise, from -v) between 140 and 215
 # Mbit/s, and under a fifth of the stream is repeated or sent as
 # parity.  A server that did not find the ports would flood them and
-# repeat much of the stream.
+# repeat much of the stream.  Under make check-asan (NETPIPE_SANITIZED)
+# only the copies and exit statuses are checked.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -33,6 +34,12 @@ for c in c1 c2 c3 c4; do
 	same "$T/in" "$T/$c.out"
 done
 grep -E '^netpipe: sent' "$T/s.err"
+# Under make check-asan every host runs 2-3 times slower and the 2
+# cores, not the ports, set the pace: the bounds below are the rate
+# control's, not the sanitizer's business (it failed 2 runs of 12
+# there, settled at 122 Mbit/s or 20% repaired).
+[ -z "${NETPIPE_SANITIZED:-}" ] ||
+    { echo "sanitizer build: the rate's bounds not checked"; pass; }
 # Every rate decision: "netpipe: rate R Mbit/s: WHY; ...".  The last
 # cruise is where the rate settled.
 rates=$(sed -n 's/^netpipe: rate \([0-9]*\)\.[0-9] Mbit\/s: cruise;.*/\1/p' "$T/s.err")
