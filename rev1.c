@@ -223,8 +223,9 @@ static void	 s_eot(struct np *, const union addr *, uint64_t);
 static void	 s_queue(struct r1server *, uint64_t);
 static void	 s_drate(struct r1server *, struct r1client *, uint64_t);
 static void	 s_relearn(struct r1server *);
-static void	 s_frepeat(struct np *, const struct r1client *, uint64_t,
+static void	 s_repeat(struct np *, const struct r1client *, uint64_t,
 		    uint64_t, uint64_t);
+static uint64_t	 s_holdoff(const struct r1client *);
 static void	 s_qdelay(struct r1client *, uint64_t, uint64_t);
 static uint64_t	 s_queued(const struct r1client *);
 static const char *s_qstr(const struct r1server *);
@@ -547,12 +548,9 @@ s_naks(struct np *np, const struct r1client *c, const struct r1status *st,
     uint64_t now)
 {
 	struct r1server *s = np->rs;
-	uint64_t off, end, hold;
+	uint64_t off;
 	unsigned i;
-	size_t slot;
 
-	hold = c->m.rtt.srtt / 2 > HOLDOFF_MIN ? c->m.rtt.srtt / 2 :
-	    HOLDOFF_MIN;
 	for (i = 0; i < st->nranges; i++) {
 		off = st->range[i].off;
 		if (off % s->B != 0 || off < s->tail ||
@@ -561,14 +559,35 @@ s_naks(struct np *np, const struct r1client *c, const struct r1status *st,
 			np->junk++;
 			continue;
 		}
-		for (end = off + st->range[i].len; off < end; off += s->B) {
-			slot = (size_t)(off / s->B % s->nblk);
-			/* Sent a moment ago: that copy is on its way. */
-			if (now - s->sent_at[slot] < hold)
-				continue;
-			s_queue(s, off);
-		}
+		if (st->range[i].len > 0)
+			s_repeat(np, c, off / s->B,
+			    (off + st->range[i].len - 1) / s->B, now);
 	}
+}
+
+/*
+ * Blocks lo .. hi (numbers, not offsets) that c lacks into the repeat
+ * queue, but one sent a moment ago: that copy is on its way (10.7's
+ * hold-off, s_holdoff).
+ */
+static void
+s_repeat(struct np *np, const struct r1client *c, uint64_t lo,
+    uint64_t hi, uint64_t now)
+{
+	struct r1server *s = np->rs;
+	uint64_t b, hold = s_holdoff(c);
+
+	for (b = lo; b <= hi; b++)
+		if (now - s->sent_at[b % s->nblk] >= hold)
+			s_queue(s, b * s->B);
+}
+
+/* How long a block just sent to c is taken to be on its way (10.7). */
+static uint64_t
+s_holdoff(const struct r1client *c)
+{
+	return c->m.rtt.srtt / 2 > HOLDOFF_MIN ? c->m.rtt.srtt / 2 :
+	    HOLDOFF_MIN;
 }
 
 /*
@@ -2258,8 +2277,14 @@ s_fnaks(struct np *np, const struct r1client *c, const struct r1status *st,
 			lo = g * s->gk > b0 ? g * s->gk : b0;
 			hi = g * s->gk + s->gk - 1 < b1 ? g * s->gk + s->gk - 1 :
 			    b1;
+			/*
+			 * Every parity index of g has gone out: the next
+			 * would be ones c most likely holds, the one it lost
+			 * seconds away at a block a request behind a deep
+			 * queue.  The holes its report names go again.
+			 */
 			if (g < s->gdone && s_gent(s, g)->used >= FEC_N - s->gk) {
-				s_frepeat(np, c, lo, hi, now);
+				s_repeat(np, c, lo, hi, now);
 				continue;
 			}
 			if (g != cur) {
@@ -2273,31 +2298,6 @@ s_fnaks(struct np *np, const struct r1client *c, const struct r1status *st,
 	}
 	if (cur != UINT64_MAX)
 		s_fwant(np, c, cur, m, seen, now);
-}
-
-/*
- * Every parity index of a group has gone out once, and c still lacks
- * blocks lo .. hi of it (its report names the holes no parity it holds
- * covers): the indices sent next would be ones it most likely has, one
- * in 255 - k of them the one it lost, which at a block a request is
- * seconds behind a deep queue.  The blocks themselves go again, as to a
- * client that does not decode (s_naks), and fill those holes.
- */
-static void
-s_frepeat(struct np *np, const struct r1client *c, uint64_t lo,
-    uint64_t hi, uint64_t now)
-{
-	struct r1server *s = np->rs;
-	uint64_t b, hold;
-	size_t slot;
-
-	hold = c->m.rtt.srtt / 2 > HOLDOFF_MIN ? c->m.rtt.srtt / 2 :
-	    HOLDOFF_MIN;
-	for (b = lo; b <= hi; b++) {
-		slot = (size_t)(b % s->nblk);
-		if (now - s->sent_at[slot] >= hold)
-			s_queue(s, b * s->B);
-	}
 }
 
 /*
@@ -2377,8 +2377,7 @@ s_fflight(const struct r1server *s, const struct r1client *c,
 	uint64_t hold, last = 0, t, late;
 	unsigned f = e->want, i;
 
-	hold = c->m.rtt.srtt / 2 > HOLDOFF_MIN ? c->m.rtt.srtt / 2 :
-	    HOLDOFF_MIN;
+	hold = s_holdoff(c);
 	late = FLATE * c->m.rtt.rto;
 	t = s->fd_cur < s->fd_prev ? s->fd_cur : s->fd_prev;
 	if (t != UINT64_MAX && 2 * t > late)
