@@ -31,7 +31,8 @@
  * PROTOCOL.txt adds them up.
  */
 #define IDLE_PING	50000		/* heartbeat when no data went out */
-#define SEEK_QUICK	20000		/* seek: ping period once some answered */
+#define SEEK_SOON	2000		/* seek: once one answered, ping after */
+#define SEEK_QUICK	20000		/* and doubling up to this (s_quick) */
 #define STATUS_EVERY	50000		/* client status period */
 #define STATUS_FAST	10000		/* and in the first STATUS_START */
 #define STATUS_START	300000		/* of TX: the server's startup */
@@ -39,6 +40,7 @@
 #define GAPS_QUIET	20000		/* and reports of gaps this far apart */
 #define TICK		10000		/* the loops look around this often */
 #define RTO_MIN		10000
+#define AGAIN_MIN	2000		/* R1_INIT, R1_EOT again after (s_again) */
 #define NAK_MIN		2000		/* a block is asked for again after */
 #define HOLDOFF_MIN	1000		/* a block is repeated again after */
 #define CTL_MIN		20000		/* rate decisions at most this often */
@@ -127,8 +129,10 @@ struct r1server {
 	uint32_t	 session;
 	uint64_t	 seek_end;
 	uint64_t	 joined_at;	/* the first client joined */
+	uint64_t	 quick;		/* seek's ping period after that */
 	uint64_t	 next_ping, last_send;
 	uint64_t	 ping_period;
+	uint64_t	 wake;		/* the next repeat of INIT or EOT due */
 	struct stamps	 stamps;
 
 	size_t		 B;		/* data bytes per block */
@@ -247,6 +251,8 @@ static void	 s_finish(struct np *);
 static void	 s_join(struct np *, const struct r1pkt *,
 		    const union addr *, uint64_t);
 static int	 s_quick(const struct r1server *, uint64_t);
+static uint64_t	 s_again(const struct r1client *, uint64_t, uint64_t);
+static uint64_t	 s_soon(const struct r1client *);
 static void	 s_pong(struct r1client *, uint64_t, uint64_t);
 static void	 s_status(struct np *, struct r1client *,
 		    const struct r1status *, uint64_t);
@@ -1084,17 +1090,21 @@ s_join(struct np *np, const struct r1pkt *k, const union addr *from,
 	if (member_join(np, &s->cl, s->phase == S_SEEK, from, now, now - t,
 	    RTO_MIN) != NULL) {
 		s_decodes(np, s_client(s, s->cl.n - 1), &k->u.pong);
-		if (s->joined_at == 0)
+		if (s->joined_at == 0) {
 			s->joined_at = now;
-		if (s_quick(s, now) && s->next_ping > now + SEEK_QUICK)
-			s->next_ping = now + SEEK_QUICK;
+			s->quick = SEEK_SOON;
+		}
+		if (s_quick(s, now) && s->next_ping > now + s->quick)
+			s->next_ping = now + s->quick;
 		s_advance(np, now);
 	}
 }
 
 /*
  * Seek: once some client has answered, the others most likely lost the
- * ping, and ask for another soon; for a second, not for all of -w.
+ * ping, and ask for another soon (SEEK_SOON after, then twice as long
+ * each time up to SEEK_QUICK: a room of 1000 answers every ping); for a
+ * second, not for all of -w.
  */
 static int
 s_quick(const struct r1server *s, uint64_t now)
@@ -1256,21 +1266,44 @@ s_watch(struct np *np, struct r1client *c, uint64_t now)
 	}
 	if (s->phase >= S_TX && s_output(np, c, now))
 		return;
-	if (s->phase == S_INIT && !c->ready && now - c->moved >= t) {
+	if (s->phase == S_INIT && !c->ready && now - np->began >= t) {
 		member_drop(np, &s->cl, &c->m, 0,
 		    "no answer to R1_INIT for %u s, though alive",
 		    np->o->timeout);
 		return;
 	}
-	if (now < c->m.resend)
-		return;
-	if (s->phase == S_INIT && !c->ready) {
+	if (now >= c->m.resend && s->phase == S_INIT && !c->ready) {
 		s_small(np, &c->m.addr, R1_INIT);
-		c->m.resend = now + c->m.rtt.rto;
-	} else if (s->phase == S_EOT && !c->done) {
+		c->m.resend = now + s_again(c, np->began, now);
+	} else if (now >= c->m.resend && s->phase == S_EOT && !c->done) {
 		s_eot(np, &c->m.addr, now);
-		c->m.resend = now + c->m.rtt.rto;
+		c->m.resend = now + s_again(c, s->eot_sent, now);
 	}
+	if ((s->phase == S_INIT || s->phase == S_EOT) && c->m.resend < s->wake)
+		s->wake = c->m.resend;
+}
+
+/*
+ * When R1_INIT or R1_EOT goes to a client again, the first having gone
+ * at since: soon (AGAIN_MIN, or two round trips), then twice as far
+ * apart each time up to the rto.  A room of 1000 loses ten of each at
+ * 1%, and the whole room waits for the last.
+ */
+static uint64_t
+s_again(const struct r1client *c, uint64_t since, uint64_t now)
+{
+	uint64_t t = now - since;
+
+	if (t < s_soon(c))
+		t = s_soon(c);
+	return t < c->m.rtt.rto ? t : c->m.rtt.rto;
+}
+
+/* Two of c's round trips, AGAIN_MIN at least. */
+static uint64_t
+s_soon(const struct r1client *c)
+{
+	return 2 * c->m.rtt.srtt > AGAIN_MIN ? 2 * c->m.rtt.srtt : AGAIN_MIN;
 }
 
 /* Every alive client that is not left behind (s_slow) is done. */
@@ -1396,9 +1429,12 @@ s_timer(struct np *np, uint64_t now)
 	if (now >= s->next_ping) {
 		s_ping(np, now, s->phase == S_SEEK);
 		s->next_ping = now + (s->phase != S_SEEK ? s->ping_period :
-		    s_quick(s, now) ? SEEK_QUICK : SEEK_PING);
+		    s_quick(s, now) ? s->quick : SEEK_PING);
+		if (s_quick(s, now) && (s->quick *= 2) > SEEK_QUICK)
+			s->quick = SEEK_QUICK;
 	} else if (s->phase >= S_TX && now - s->last_send >= IDLE_PING)
 		s_ping(np, now, 0);	/* heartbeat: where the stream is */
+	s->wake = UINT64_MAX;
 	for (i = 0; i < s->cl.n; i++)
 		s_watch(np, s_client(s, i), now);
 	s_advance(np, now);
@@ -1420,6 +1456,8 @@ s_deadline(const struct np *np, uint64_t now)
 
 	if (s->next_ping < d)
 		d = s->next_ping;
+	if (s->wake > now && s->wake < d)
+		d = s->wake;
 	/* Once -w has run out with no client, wait for one, not spin. */
 	if (s->phase == S_SEEK && s->seek_end > now && s->seek_end < d)
 		d = s->seek_end;
@@ -2367,27 +2405,36 @@ s_fdelay(struct r1server *s, uint64_t seen, uint64_t now)
  * long as FLATE rto or twice the delivery delay (s_fdelay), whichever
  * is longer, lest a lost block hold it for ever; if no block has gone
  * out since (the window or the stream has stopped: the report cannot
- * show one), for one rto.  Without seen, what went out in c's hold-off,
- * as s_naks holds off a repeat.
+ * show one), for one rto; after the stream's end, for the delivery
+ * delay (the queues on the way) and one of c's round trips, 1 ms at
+ * least (half of s_soon): the whole room waits on that parity, and a
+ * report that still asks for it after so long was most likely sent
+ * after it came, or would have come.  Without seen, what went out in
+ * c's hold-off, as s_naks holds off a repeat.
  */
 static unsigned
 s_fflight(const struct r1server *s, const struct r1client *c,
     const struct r1group *e, uint64_t seen, uint64_t now)
 {
-	uint64_t hold, last = 0, t, late;
+	uint64_t hold, last = 0, t, late, end;
 	unsigned f = e->want, i;
 
 	hold = s_holdoff(c);
 	late = FLATE * c->m.rtt.rto;
+	end = s_soon(c) / 2;
 	t = s->fd_cur < s->fd_prev ? s->fd_cur : s->fd_prev;
-	if (t != UINT64_MAX && 2 * t > late)
-		late = 2 * t;
+	if (t != UINT64_MAX) {
+		if (2 * t > late)
+			late = 2 * t;
+		end += t;
+	}
 	if (s->next > 0)
 		last = s->sent_at[(s->next - 1) / s->B % s->nblk];
 	for (i = 0; i < e->nsent; i++) {
 		t = e->sent[i].t;
 		if (seen == 0 ? now - t < hold : t > seen &&
-		    now - t < (t <= last ? late : c->m.rtt.rto))
+		    now - t < (t <= last ? late : s->phase == S_EOT ?
+		    end : c->m.rtt.rto))
 			f += e->sent[i].n;
 	}
 	return f;
@@ -2799,13 +2846,17 @@ k_gnaks(struct r1cli *k, struct r1range *r, uint64_t now)
  * A decoding client that lacks blocks asks again once the retry time has
  * passed (k_gnaks noted when), not only at its next report (up to 50 ms
  * later, when no new gap makes one due sooner): lost parity near the end
- * of the stream or of the window is asked for again in time.  The
- * server ignores a request for parity still on its way (s_fflight).
+ * of the stream or of the window is asked for again in time: REDO_MIN
+ * after the last report, or once the stream's end is known (R1_EOT),
+ * when the retry time alone has passed, for then the whole room waits
+ * on the last holes.  The server ignores a request for parity still on
+ * its way (s_fflight).
  */
 static void
 k_fredo(struct r1cli *k, uint64_t now)
 {
-	uint64_t t = k->redo > now + REDO_MIN ? k->redo : now + REDO_MIN;
+	uint64_t least = k->eot ? 0 : REDO_MIN;
+	uint64_t t = k->redo > now + least ? k->redo : now + least;
 
 	if (k->redo != 0 && t < k->next_status)
 		k->next_status = t;
