@@ -740,10 +740,13 @@ s_news(const struct r1server *s, uint64_t span)
 
 /*
  * The round's end for each client: its loss in the round, congestion or
- * not (loss_says; in startup only STARTUP_LOSS or more: a link that
- * startup overflows at twice its rate loses far more, and a client's
- * 1 % of random loss passes loss_says now and then in the first rounds,
- * before its own loss is learnt), its delivery rate into its filter;
+ * not (loss_says; in startup only STARTUP_LOSS or more, or at a client
+ * whose delivery no longer grows by FULL_GROWTH: a client's 1 % of
+ * random loss passes loss_says now and then in the first rounds,
+ * before its own loss is learnt, while its delivery still doubles; a
+ * link that startup overflows loses far more, but across a long path
+ * the first round that shows it has only its start, 5 % over the two
+ * rounds), its delivery rate into its filter;
  * the bottleneck is the least best among them, but for those whose best is below need
  * (--min-rate, 10.9) unless none reaches it.  Returns the client that
  * sets it, or NULL.
@@ -790,8 +793,10 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 		}
 		/* With --min-rate, only the loss of a client that takes it
 		 * is the room's congestion: the others are to be dropped. */
+		b = bw_best(&c->bw);
 		if (loss_says(c->loss, d + c->dprev, &c->lbase) && !c->slow &&
-		    (s->rc.mode != RC_STARTUP || c->loss >= STARTUP_LOSS) &&
+		    (s->rc.mode != RC_STARTUP || c->loss >= STARTUP_LOSS ||
+		    (!in->limited && c->sample < FULL_GROWTH * b)) &&
 		    (need == 0 || c->sample >= need ||
 		    bw_best(&c->bw) >= need)) {
 			c->congested = 1;
