@@ -497,6 +497,7 @@ struct r1pkt {
 
 #define RATE_START	250e6		/* bit/s to start with */
 #define STARTUP_LOSS	0.1		/* loss that ends startup, at least */
+#define FULL_GROWTH	1.25		/* startup: growth that counts */
 #define RATE_MIN	1e6		/* bit/s, unless the cap is lower */
 #define BW_ROUNDS	10		/* a client's best: over this many */
 #define PROBE_PHASES	8		/* the gain cycle: 1.25, 0.75, 1 ... */

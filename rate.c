@@ -30,7 +30,6 @@
 #define START_BYTES	262144		/* rate_first: a round trip's worth */
 #define STARTUP_GAIN	2.0
 #define DRAIN_GAIN	0.75
-#define FULL_GROWTH	1.25		/* startup: growth that counts */
 #define FULL_ROUNDS	3		/* rounds without it end startup */
 #define FULL_SHORT	0.45		/* and delivery under this of sent */
 #define BASE_WEIGHT	0.125		/* of a round, in the loss baseline */

@@ -107,6 +107,7 @@ struct r1client {
 	int		 decodes;	/* it takes parity (PONG_DECODES) */
 	uint64_t	 qd_cur, qd_prev;	/* its least delay: s_qdelay */
 	uint64_t	 qd_at, qd_base;
+	uint64_t	 fd_seen;	/* its newest block timed: s_fdelay */
 };
 
 /* Parity on demand: a group of blocks, as the server sees it. */
@@ -300,11 +301,12 @@ static struct r1group *s_gent(struct r1server *, uint64_t);
 static int	 s_complete(const struct r1server *, uint64_t);
 static void	 s_decodes(struct np *, struct r1client *,
 		    const struct r1pong *);
-static void	 s_fnaks(struct np *, const struct r1client *,
+static void	 s_fnaks(struct np *, struct r1client *,
 		    const struct r1status *, uint64_t);
 static uint64_t	 s_fseen(const struct r1server *, const struct r1status *,
 		    unsigned);
-static void	 s_fdelay(struct r1server *, uint64_t, uint64_t);
+static void	 s_fdelay(struct r1server *, struct r1client *, uint64_t,
+		    uint64_t);
 static unsigned	 s_fflight(const struct r1server *, const struct r1client *,
 		    const struct r1group *, uint64_t, uint64_t);
 static void	 s_fwant(struct np *, const struct r1client *, uint64_t,
@@ -744,10 +746,13 @@ s_news(const struct r1server *s, uint64_t span)
 
 /*
  * The round's end for each client: its loss in the round, congestion or
- * not (loss_says; in startup only STARTUP_LOSS or more: a link that
- * startup overflows at twice its rate loses far more, and a client's
- * 1 % of random loss passes loss_says now and then in the first rounds,
- * before its own loss is learnt), its delivery rate into its filter;
+ * not (loss_says; in startup only STARTUP_LOSS or more, or at a client
+ * whose delivery no longer grows by FULL_GROWTH: a client's 1 % of
+ * random loss passes loss_says now and then in the first rounds,
+ * before its own loss is learnt, while its delivery still doubles; a
+ * link that startup overflows loses far more, but across a long path
+ * the first round that shows it has only its start, 5 % over the two
+ * rounds), its delivery rate into its filter;
  * the bottleneck is the least best among them, but for those whose best is below need
  * (--min-rate, 10.9) unless none reaches it.  Returns the client that
  * sets it, or NULL.
@@ -794,8 +799,10 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 		}
 		/* With --min-rate, only the loss of a client that takes it
 		 * is the room's congestion: the others are to be dropped. */
+		b = bw_best(&c->bw);
 		if (loss_says(c->loss, d + c->dprev, &c->lbase) && !c->slow &&
-		    (s->rc.mode != RC_STARTUP || c->loss >= STARTUP_LOSS) &&
+		    (s->rc.mode != RC_STARTUP || c->loss >= STARTUP_LOSS ||
+		    (!in->limited && c->sample < FULL_GROWTH * b)) &&
 		    (need == 0 || c->sample >= need ||
 		    bw_best(&c->bw) >= need)) {
 			c->congested = 1;
@@ -2290,7 +2297,7 @@ s_decodes(struct np *np, struct r1client *c, const struct r1pong *pg)
  * it holds).  Counted a group at a time, without a walk over the blocks.
  */
 static void
-s_fnaks(struct np *np, const struct r1client *c, const struct r1status *st,
+s_fnaks(struct np *np, struct r1client *c, const struct r1status *st,
     uint64_t now)
 {
 	struct r1server *s = np->rs;
@@ -2298,7 +2305,7 @@ s_fnaks(struct np *np, const struct r1client *c, const struct r1status *st,
 	unsigned i;
 
 	seen = s_fseen(s, st, 0);
-	s_fdelay(s, seen, now);
+	s_fdelay(s, c, seen, now);
 	for (i = 0; i < st->nranges; i++) {
 		off = st->range[i].off;
 		if (st->range[i].len == 0)
@@ -2382,13 +2389,21 @@ s_fseen(const struct r1server *s, const struct r1status *st,
  * FD_SPAN to 2 FD_SPAN (a report that shows an older block, as one sent
  * a while after its last block came, is not the least).  The queues on
  * the way, at the server and at the switch, are in it, which the round
- * trips of the pings, timed now and then, are not.
+ * trips of the pings, timed now and then, are not.  A report is timed
+ * only if its block went out after the last one timed for c: once
+ * nothing newer reaches c (the stream's end, a stalled window, the block
+ * after it lost), each later report of the same block, or of the block
+ * below its ack when it names no range, is older by as much, and their
+ * least, twice over in s_fflight, kept the parity sent then on its way
+ * for ever: the client was dropped.
  */
 static void
-s_fdelay(struct r1server *s, uint64_t seen, uint64_t now)
+s_fdelay(struct r1server *s, struct r1client *c, uint64_t seen,
+    uint64_t now)
 {
-	if (seen == 0 || seen > now)
+	if (seen == 0 || seen > now || seen <= c->fd_seen)
 		return;
+	c->fd_seen = seen;
 	if (s->fd_at == 0 || now - s->fd_at >= FD_SPAN) {
 		s->fd_prev = s->fd_cur;
 		s->fd_cur = UINT64_MAX;
