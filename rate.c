@@ -30,7 +30,6 @@
 #define START_BYTES	262144		/* rate_first: a round trip's worth */
 #define STARTUP_GAIN	2.0
 #define DRAIN_GAIN	0.75
-#define DEBT_LEFT	0.1		/* a probe's queue left: of a round */
 #define FULL_ROUNDS	3		/* rounds without it end startup */
 #define FULL_SHORT	0.45		/* and delivery under this of sent */
 #define BASE_WEIGHT	0.125		/* of a round, in the loss baseline */
@@ -241,17 +240,13 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 		out->age = in->age + 1;
 		/*
 		 * What a probe sent past the bottleneck waits in a queue:
-		 * the drain lasts until it has sent as much less, or
-		 * within a tenth of a round of it: what is left is the
-		 * measures' noise (sent, span, btlbw read a little low),
-		 * and another round at 0.75 leaves the link idle.
+		 * the drain lasts until it has sent as much less.
 		 */
 		if (in->phase == 0)
 			out->debt = (in->sent - in->btlbw) * in->span / 1e6;
 		else if (in->phase == 1)
 			out->debt -= (in->btlbw - in->sent) * in->span / 1e6;
-		out->phase = in->phase == 1 && out->debt > DEBT_LEFT *
-		    in->btlbw * in->span / 1e6 ? 1 :
+		out->phase = in->phase == 1 && out->debt > 0 ? 1 :
 		    (in->phase + 1) % PROBE_PHASES;
 		/* Loss in a probe: it found the ceiling, drain now. */
 		if (in->lossy && in->phase == 0)

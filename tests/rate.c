@@ -259,15 +259,6 @@ probe(void)
 	decide(&in, &out);
 	check(in.phase == PROBE_CRUISE, "drain ends once paid (%u)",
 	    in.phase);
-	/* Left within a tenth of a round: the measures' noise. */
-	while (in.phase != 0)
-		decide(&in, &out);
-	in.sent = 125e6;
-	decide(&in, &out);
-	in.sent = 77e6;		/* 2 % of a round short of the 25 % */
-	decide(&in, &out);
-	check(in.phase == PROBE_CRUISE, "drain ends within a tenth of a "
-	    "round of paid (%u)", in.phase);
 	/* Loss in a probe ends it. */
 	while (in.phase != 0)
 		decide(&in, &out);
