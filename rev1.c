@@ -1437,8 +1437,9 @@ s_timer(struct np *np, uint64_t now)
 		s_ping(np, now, s->phase == S_SEEK);
 		s->next_ping = now + (s->phase != S_SEEK ? s->ping_period :
 		    s_quick(s, now) ? s->quick : SEEK_PING);
-		if (s_quick(s, now) && (s->quick *= 2) > SEEK_QUICK)
-			s->quick = SEEK_QUICK;
+		if (s_quick(s, now))
+			s->quick = 2 * s->quick < SEEK_QUICK ? 2 * s->quick :
+			    SEEK_QUICK;
 	} else if (s->phase >= S_TX && now - s->last_send >= IDLE_PING)
 		s_ping(np, now, 0);	/* heartbeat: where the stream is */
 	s->wake = UINT64_MAX;
