@@ -466,6 +466,35 @@ all_done() {
 	done
 }
 
+# --- The simulator (tests/sim) --------------------------------------------
+
+# need_sim: skip unless the simulator ($SIM) and jq are here.
+need_sim() {
+	SIM=$NETPIPE_TOP/tests/sim/sim
+	[ -x "$SIM" ] || skip "tests/sim/sim is not built (make tests/sim/sim)"
+	command -v jq >/dev/null || skip "needs jq to parse the simulator's JSON"
+}
+
+# sim NAME ARG...: run the simulator ($REVFLAG ARG...); all it printed
+# into $T/NAME.all, its last line (JSON) into $T/NAME; prints its first.
+sim() {
+	_sn=$1
+	shift
+	# shellcheck disable=SC2086
+	timeout 120 "$SIM" $REVFLAG "$@" >"$T/$_sn.all" 2>"$T/$_sn.err" ||
+	    fail "sim $REVFLAG $*: exit $? $(tail -n 3 "$T/$_sn.err")"
+	tail -n 1 "$T/$_sn.all" >"$T/$_sn"
+	jq -e . "$T/$_sn" >/dev/null 2>&1 ||
+	    fail "sim $REVFLAG $*: the last line is not JSON: $(tail -n 3 "$T/$_sn.all")"
+	echo "sim $REVFLAG $*: $(head -n 1 "$T/$_sn.all")"
+}
+
+# sim_whole NAME N: run NAME brought all N clients intact, server exit 0.
+sim_whole() {
+	jq -e ".intact == $2 and .server_exit == 0" "$T/$1" >/dev/null ||
+	    fail "$1: not all $2 clients intact, or the server's exit not 0: $(head -n 3 "$T/$1.all")"
+}
+
 # --- Network namespaces (root only) ---------------------------------------
 
 # need_root: skip unless network namespaces can be made here.

@@ -14,24 +14,17 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SIM=$NETPIPE_TOP/tests/sim/sim
-[ -x "$SIM" ] || skip "tests/sim/sim is not built (make tests/sim/sim)"
-command -v jq >/dev/null || skip "needs jq to parse the simulator's JSON"
+need_sim
 
 for d in 20000 100000; do
-	timeout 120 "$SIM" -n 1 --port-rate 20M --port-queue 256k \
-	    --delay $d --size 8M --seed 1 -t 5 >"$T/out" 2>"$T/err" ||
-	    fail "sim --delay $d: exit $? $(tail -n 3 "$T/err")"
-	tail -n 1 "$T/out" >"$T/json"
-	echo "delay $d us: $(head -n 1 "$T/out")"
-	[ "$(jq .intact "$T/json")" = 1 ] ||
-	    fail "delay $d us: the copy is not intact: $(cat "$T/json")"
-	[ "$(jq .server_exit "$T/json")" = 0 ] ||
-	    fail "delay $d us: the server exited $(jq .server_exit "$T/json")"
-	jq -e '.repeat_pct + .parity_pct < 33' "$T/json" >/dev/null ||
+	r=d$d
+	sim "$r" -n 1 --port-rate 20M --port-queue 256k --delay $d \
+	    --size 8M --seed 1 -t 5
+	sim_whole "$r" 1
+	jq -e '.repeat_pct + .parity_pct < 33' "$T/$r" >/dev/null ||
 	    fail "delay $d us: repairs $(jq '.repeat_pct + .parity_pct' \
-	    "$T/json")% of the stream"
-	jq -e '.parity_pct < 15' "$T/json" >/dev/null ||
-	    fail "delay $d us: parity $(jq .parity_pct "$T/json")% of the stream"
+	    "$T/$r")% of the stream"
+	jq -e '.parity_pct < 15' "$T/$r" >/dev/null ||
+	    fail "delay $d us: parity $(jq .parity_pct "$T/$r")% of the stream"
 done
 pass

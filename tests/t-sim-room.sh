@@ -13,21 +13,14 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SIM=$NETPIPE_TOP/tests/sim/sim
-[ -x "$SIM" ] || skip "tests/sim/sim is not built (make tests/sim/sim)"
-command -v jq >/dev/null || skip "needs jq to parse the simulator's JSON"
+need_sim
 
 rev default
 for room in 20:1 20:2 100:2 100:3; do
 	n=${room%:*} seed=${room#*:}
 	r=r$n-$seed
-	timeout 120 "$SIM" -n "$n" --window 4M --loss 1% --size 8M \
-	    --seed "$seed" >"$T/$r.all" 2>"$T/$r.err" ||
-	    fail "sim -n $n --seed $seed: exit $? $(tail -n 3 "$T/$r.err")"
-	tail -n 1 "$T/$r.all" >"$T/$r"
-	head -n 3 "$T/$r.all"
-	jq -e ".intact == $n and .server_exit == 0" "$T/$r" >/dev/null ||
-	    fail "$n clients, seed $seed: not all intact: $(head -n 3 "$T/$r.all")"
+	sim "$r" -n "$n" --window 4M --loss 1% --size 8M --seed "$seed"
+	sim_whole "$r" "$n"
 	jq -e '.goodput_pct > 35' "$T/$r" >/dev/null ||
 	    fail "$n clients, seed $seed: goodput $(jq .goodput_pct "$T/$r")% of the link, 35% at least"
 done

@@ -20,20 +20,13 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SIM=$NETPIPE_TOP/tests/sim/sim
-[ -x "$SIM" ] || skip "tests/sim/sim is not built (make tests/sim/sim)"
-command -v jq >/dev/null || skip "needs jq to parse the simulator's JSON"
+need_sim
 
 rev default
 for seed in 1 2 3 4 5 6; do
 	r=s$seed
-	timeout 120 "$SIM" -n 200 --server-rate 1G --loss 1% --size 8M \
-	    --seed "$seed" >"$T/$r.all" 2>"$T/$r.err" ||
-	    fail "sim --seed $seed: exit $? $(tail -n 3 "$T/$r.err")"
-	tail -n 1 "$T/$r.all" >"$T/$r"
-	head -n 3 "$T/$r.all"
-	jq -e '.intact == 200 and .server_exit == 0' "$T/$r" >/dev/null ||
-	    fail "seed $seed: not all intact: $(head -n 3 "$T/$r.all")"
+	sim "$r" -n 200 --server-rate 1G --loss 1% --size 8M --seed "$seed"
+	sim_whole "$r" 200
 	jq -e '.data_s < 0.009' "$T/$r" >/dev/null ||
 	    fail "seed $seed: the first block $(jq .data_s "$T/$r") s after the start, 0.009 at most"
 	jq -e '.server_s - .eot_s < 0.015' "$T/$r" >/dev/null ||

@@ -11,17 +11,9 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SIM=$NETPIPE_TOP/tests/sim/sim
-[ -x "$SIM" ] || skip "tests/sim/sim is not built (make tests/sim/sim)"
-command -v jq >/dev/null || skip "needs jq to parse the simulator's JSON"
+need_sim
 
-timeout 120 "$SIM" -n 1 --port-rate 100M --delay 20000 --loss 1% \
-    --size 32M --seed 6 -t 5 >"$T/out" 2>"$T/err" ||
-    fail "sim: exit $? $(tail -n 3 "$T/err")"
-tail -n 1 "$T/out" >"$T/json"
-head -n 1 "$T/out"
-[ "$(jq .intact "$T/json")" = 1 ] ||
-    fail "the copy is not intact: $(cat "$T/json")"
-[ "$(jq .server_exit "$T/json")" = 0 ] ||
-    fail "the server exited $(jq .server_exit "$T/json")"
+sim tail -n 1 --port-rate 100M --delay 20000 --loss 1% --size 32M \
+    --seed 6 -t 5
+sim_whole tail 1
 pass

@@ -10,22 +10,7 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SIM=$NETPIPE_TOP/tests/sim/sim
-[ -x "$SIM" ] || skip "tests/sim/sim is not built (make tests/sim/sim)"
-command -v jq >/dev/null || skip "needs jq to parse the simulator's JSON"
-
-# sim NAME ARG...: run the simulator; its last line (JSON) into $T/NAME.
-sim() {
-	_sn=$1
-	shift
-	# shellcheck disable=SC2086
-	timeout 60 "$SIM" $REVFLAG "$@" >"$T/$_sn.all" 2>"$T/$_sn.err" ||
-	    fail "sim $REVFLAG $*: exit $? $(tail -n 3 "$T/$_sn.err")"
-	tail -n 1 "$T/$_sn.all" >"$T/$_sn"
-	jq -e . "$T/$_sn" >/dev/null 2>&1 ||
-	    fail "sim $REVFLAG $*: the last line is not JSON: $(tail -n 3 "$T/$_sn.all")"
-	echo "sim $REVFLAG $*: $(head -n 1 "$T/$_sn.all")"
-}
+need_sim
 
 # is NAME FILTER WANT: the filter's value (jq -c) must be WANT.
 is() {
