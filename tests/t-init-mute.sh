@@ -3,9 +3,10 @@
 # peer: tests/mute.py) is dropped T after the initialization phase
 # began, "no answer to R1_INIT ... though alive", and the room goes on:
 # the real client gets the stream byte-exact, the server exits 3 (a
-# client was dropped).  Before e5... the drop was timed from the
-# client's last progress, which is now in INIT for every client, so a
-# mute client that kept answering the pings held the room for ever.
+# client was dropped).  At 8cef219 the drop was timed from the
+# client's last progress, which in INIT is always now, so a mute client
+# that kept answering the pings held the room for ever (tried: the test
+# fails there).
 # Rev. 1 only (Rev. 0 has no R1_INIT).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
