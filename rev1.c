@@ -803,8 +803,7 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 		if (loss_says(c->loss, d + c->dprev, &c->lbase) && !c->slow &&
 		    (s->rc.mode != RC_STARTUP || c->loss >= STARTUP_LOSS ||
 		    (!in->limited && c->sample < FULL_GROWTH * b)) &&
-		    (need == 0 || c->sample >= need ||
-		    bw_best(&c->bw) >= need)) {
+		    (need == 0 || c->sample >= need || b >= need)) {
 			c->congested = 1;
 			ncong++;
 			if (c->loss > in->loss)
@@ -1299,10 +1298,10 @@ s_watch(struct np *np, struct r1client *c, uint64_t now)
 static uint64_t
 s_again(const struct r1client *c, uint64_t since, uint64_t now)
 {
-	uint64_t t = now - since;
+	uint64_t t = now - since, least = s_soon(c);
 
-	if (t < s_soon(c))
-		t = s_soon(c);
+	if (t < least)
+		t = least;
 	return t < c->m.rtt.rto ? t : c->m.rtt.rto;
 }
 
