@@ -47,6 +47,7 @@ struct loop {
 	int		 stamped;	/* the kernel stamps what arrives */
 	int		 pinned;	/* client: net_pin done */
 	uint64_t	 last;		/* µs: the latest time given the role */
+	uint64_t	 rxlast;	/* µs: the latest given a datagram */
 	uint64_t	 end;		/* µs: the loop ended */
 	struct rxbatch	 rb;
 	struct seal	*seal;		/* -k: sealing and opening */
@@ -65,6 +66,7 @@ static int	 io_write(void *, const void *, size_t);
 static int	 io_close(void *);
 static void	 io_say(void *, const char *);
 static void	 io_random(void *, void *, size_t);
+static uint64_t	 io_clock(void *);
 static void	 setup(struct loop *, const struct opts *);
 static void	 hello(const struct np *);
 static void	 arrivals(struct loop *);
@@ -209,6 +211,13 @@ io_random(void *ctx, void *p, size_t len)
 		err(1, "getrandom");
 }
 
+static uint64_t
+io_clock(void *ctx)
+{
+	(void)ctx;
+	return now_us();
+}
+
 /* The first words of a run: which interface, what a client waits for. */
 static void
 hello(const struct np *np)
@@ -248,6 +257,7 @@ setup(struct loop *lp, const struct opts *o)
 		.close = io_close,
 		.say = io_say,
 		.random = io_random,
+		.clock = io_clock,
 	};
 	lp->opts = *o;
 	np->o = &lp->opts;
@@ -269,11 +279,11 @@ setup(struct loop *lp, const struct opts *o)
 	if (!o->server && isatty(STDOUT_FILENO))
 		errx(1, "standard output is a terminal: send the stream to "
 		    "a file or a pipe (netpipe -c > file)");
-	if (o->server) {
+	if (o->server)
 		net_server(&np->net, o);
-		arrivals(lp);
-	} else
+	else
 		net_client(&np->net, o);
+	arrivals(lp);
 	/* Ready before the first datagram, which may be a ping to answer. */
 	if ((lp->rb.buf = malloc((size_t)RX_BATCH * MAX_DGRAM)) == NULL)
 		err(1, NULL);
@@ -287,10 +297,12 @@ setup(struct loop *lp, const struct opts *o)
 }
 
 /*
- * A server measures round trips: have the kernel stamp each datagram as
- * it arrives, so that a reply is timed when it came, not when the loop
- * got round to reading it (after a burst of sends, or a wait for a CPU).
- * Without stamps a datagram is timed when it is read, as before.
+ * Have the kernel stamp each datagram as it arrives, so that it is
+ * timed when it came, not when the loop got round to reading it (after
+ * a burst of sends, a write to a slow disk, or a wait for a CPU): a
+ * server times its round trips so, a client how long its newest block
+ * waited in it (10.8).  Without stamps a datagram is timed when it is
+ * read.
  */
 static void
 arrivals(struct loop *lp)
@@ -299,13 +311,21 @@ arrivals(struct loop *lp)
 
 	lp->stamped = setsockopt(lp->np.net.fd, SOL_SOCKET, SO_TIMESTAMPNS,
 	    &one, sizeof(one)) == 0;
+	if (lp->stamped && lp->np.net.ufd != -1)
+		lp->stamped = setsockopt(lp->np.net.ufd, SOL_SOCKET,
+		    SO_TIMESTAMPNS, &one, sizeof(one)) == 0;
 }
 
 /*
  * When datagram j of a batch read at now (wall: the same instant on the
- * wall clock) arrived: its kernel stamp, moved onto the monotonic clock
- * and kept between the last time given the role and now, so that the
- * role's clock never runs backwards; without one, now.
+ * wall clock) arrived: its kernel stamp, moved onto the monotonic clock;
+ * without one, now.  A server's is kept between the last time given the
+ * role and now, so that its clock never runs backwards (a reply is no
+ * older than the ping its timer sent).  A client takes a datagram's
+ * time only for when it came: one that waited in the socket past the
+ * last read (a write to a slow disk, a wait for a CPU) keeps its stamp,
+ * no earlier than the datagram before it, and the reports say how long
+ * the newest waited (10.8).
  */
 static uint64_t
 arrived(struct loop *lp, int j, uint64_t now, uint64_t wall)
@@ -313,8 +333,9 @@ arrived(struct loop *lp, int j, uint64_t now, uint64_t wall)
 	struct msghdr *mh = &lp->rb.msg[j].msg_hdr;
 	struct cmsghdr *cm;
 	struct timespec ts;
-	uint64_t t, at;
+	uint64_t t, at, lo;
 
+	lo = lp->opts.server ? lp->last : lp->rxlast;
 	t = now;
 	for (cm = CMSG_FIRSTHDR(mh); lp->stamped && cm != NULL;
 	    cm = CMSG_NXTHDR(mh, cm)) {
@@ -324,11 +345,12 @@ arrived(struct loop *lp, int j, uint64_t now, uint64_t wall)
 		memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
 		at = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 		if (at < wall)
-			t = wall - at < now - lp->last ? now - (wall - at) :
-			    lp->last;
+			t = wall - at < now - lo ? now - (wall - at) : lo;
 		break;
 	}
-	lp->last = t;
+	lp->rxlast = t;
+	if (t > lp->last)
+		lp->last = t;
 	return t;
 }
 

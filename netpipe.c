@@ -418,8 +418,8 @@ parse(struct opts *o, int argc, char **argv)
 		warnx("the window must hold two blocks at least");
 		usage(2);
 	}
-	/* A test hook (tests/README): a client that announces no decoding,
-	   as one older than parity on demand does. */
+	/* A test hook (tests/README): a client as one older than parity
+	   on demand: it announces no decoding, its reports no age. */
 	o->no_decode = getenv("NETPIPE_NO_DECODE") != NULL &&
 	    strcmp(getenv("NETPIPE_NO_DECODE"), "1") == 0;
 }

@@ -96,7 +96,8 @@ enum {
  *   R1_INIT, R1_READY, R1_BYE   0:cmd 1:session 5:crc             9
  *   R1_DATA   0:cmd 1:session 5:offset(8) 13:data 13+len:crc      17+len
  *   R1_STATUS 0:cmd 1:session 5:ack(8) 13:room(8) 21:received(4)
- *             25:missed(4) 29:nranges(2) 31:{offset(8) len(4)}... crc
+ *             25:missed(4) 29:nranges(2) 31:{offset(8) len(4)}...
+ *             [newest(8) age(4): STATUS_AGED, to PF_AGE's server] crc
  *   R1_EOT    0:cmd 1:session 5:length(8) 13:streamcrc(4) 17:crc  21
  *   R1_DONE   0:cmd 1:session 5:result(4) 9:crc                   13
  *   R1_ERROR  0:cmd 1:session 5:error(4) 9:errno(4) 13:crc        17
@@ -124,6 +125,8 @@ enum {
 #define R1_PONG_FLAGS	18		/* with the flags byte */
 #define R1_DATA_HDR	13
 #define R1_STATUS_MIN	35		/* without ranges */
+#define R1_STATUS_AGE	12		/* newest(8) age(4): PF_AGE */
+#define STATUS_AGED	0x8000		/* in nranges: newest, age follow */
 #define R1_EOT_LEN	21
 #define R1_DONE_LEN	13
 #define R1_ERROR_LEN	17
@@ -134,6 +137,7 @@ enum {
 #define PF_QUIET	0x04		/* a large room: report less (10.3.6) */
 #define QUIET_ROOM	100		/* clients above which it is */
 #define PF_PARITY	0x02		/* ... the server sends parity */
+#define PF_AGE		0x08		/* ... and reads R1_STATUS's age */
 #define PONG_DECODES	0x01		/* R1_PONG flags: the client decodes */
 #define GROUP_MAX	128		/* data blocks in a parity group */
 #define FEC_MAX		64		/* --fec: parity blocks a group */
@@ -230,8 +234,9 @@ struct opts {
 	const char	*stats;		/* --stats file */
 	const char	*keyfile;	/* -k: Rev. 1 sealed (seal.c) */
 	unsigned	 fec;		/* --fec: parity a group, unasked */
-	int		 no_decode;	/* client: announce no decoding (a
-					   test hook: NETPIPE_NO_DECODE) */
+	int		 no_decode;	/* client: as one older than parity:
+					   no decoding, no age (a test
+					   hook: NETPIPE_NO_DECODE) */
 };
 
 /* The sockets and addresses of one run (net.c). */
@@ -316,6 +321,9 @@ struct io {
 	void	 (*say)(void *, const char *);
 	/* Random bytes (the session id). */
 	void	 (*random)(void *, void *, size_t);
+	/* The clock, µs, monotonic: now, not when the role was called
+	   (a write to standard output may have taken a while since). */
+	uint64_t (*clock)(void *);
 };
 
 /*
@@ -432,7 +440,7 @@ struct r1range {
 };
 
 struct r1ping {
-	uint8_t		 flags;		/* PF_SEEK, PF_QUIET */
+	uint8_t		 flags;		/* PF_SEEK, PF_QUIET, ... */
 	uint64_t	 stamp;		/* the server's clock, µs */
 	uint64_t	 next;		/* the stream's end so far */
 	uint32_t	 rtt;		/* the slowest round trip, µs */
@@ -459,6 +467,9 @@ struct r1status {
 	uint32_t	 rcvd, missed;
 	unsigned	 nranges;	/* 0 to MAX_RANGES */
 	struct r1range	 range[MAX_RANGES];
+	int		 aged;		/* newest and age are there (PF_AGE) */
+	uint64_t	 newest;	/* the newest block that arrived */
+	uint32_t	 age;		/* µs from its arrival to this report */
 };
 
 struct r1parity {

@@ -197,6 +197,7 @@ struct r1cli {
 	uint64_t	 next_status, status_room;
 	uint64_t	 status_at;	/* the last R1_STATUS */
 	int		 quiet;		/* the server's PF_QUIET */
+	int		 aged;		/* its PF_AGE: reports say top_at */
 	uint64_t	 rtt;		/* the server's hint */
 	int		 gaps;		/* new gaps to report */
 	int		 result;
@@ -210,6 +211,7 @@ struct r1cli {
 	size_t		 npark;		/* slots holding parity */
 	uint64_t	 redo;		/* a hole is to be asked for again */
 	uint64_t	 top;		/* end of the highest block received */
+	uint64_t	 top_at;	/* µs: when that block arrived */
 	uint8_t		*zero;		/* B zero bytes */
 };
 
@@ -273,7 +275,7 @@ static void	 k_lock(struct np *, const struct r1ping *,
 static void	 k_window(struct np *, const struct r1ping *);
 static void	 k_printable(char *, const uint8_t *, size_t);
 static int	 k_data(struct np *, const struct r1data *, const uint8_t *,
-		    size_t);
+		    size_t, uint64_t);
 static uint64_t	 k_limit(const struct r1cli *);
 static void	 k_advance(struct r1cli *);
 static void	 k_output(struct np *, uint64_t);
@@ -303,6 +305,8 @@ static void	 s_decodes(struct np *, struct r1client *,
 		    const struct r1pong *);
 static void	 s_fnaks(struct np *, struct r1client *,
 		    const struct r1status *, uint64_t);
+static uint64_t	 s_sent(const struct r1server *, uint64_t);
+static uint64_t	 s_aged(const struct r1server *, const struct r1status *);
 static uint64_t	 s_fseen(const struct r1server *, const struct r1status *,
 		    unsigned);
 static void	 s_fdelay(struct r1server *, struct r1client *, uint64_t,
@@ -459,7 +463,7 @@ s_ping(struct np *np, uint64_t now, int seeking)
 	uint64_t rtt = s_slowest(s);
 	size_t llen = np->o->label ? strlen(np->o->label) : 0;
 
-	g.flags = (seeking ? PF_SEEK : 0) | PF_PARITY;
+	g.flags = (seeking ? PF_SEEK : 0) | PF_PARITY | PF_AGE;
 	if (np->o->nclients > QUIET_ROOM || s->cl.n > QUIET_ROOM)
 		g.flags |= PF_QUIET;
 	g.stamp = now;
@@ -858,9 +862,11 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 
 /*
  * How long blocks wait on the way to c (10.8): at each report, how long
- * ago the block after the newest it shows went out (s_fseen), the least
- * over QD_SPAN, the one before, and ever.  The queue before its switch
- * port is in it, and its own reports' way back, which the least ever is.
+ * ago the block after the newest it shows went out (s_fseen), or, from
+ * a client that says how long its newest block waited in it (s_aged),
+ * that block's time on the way; the least over QD_SPAN, the one before,
+ * and ever.  The queue before its switch port is in it, and its own
+ * reports' way back, which the least ever is.
  */
 static void
 s_qdelay(struct r1client *c, uint64_t seen, uint64_t now)
@@ -882,6 +888,20 @@ s_qdelay(struct r1client *c, uint64_t seen, uint64_t now)
 		c->qd_cur = d;
 	if (d < c->qd_base)
 		c->qd_base = d;
+}
+
+/*
+ * The newest block an R1_STATUS names went out at seen, reached the
+ * client's kernel age µs before the report left: as if sent at seen +
+ * age.  What waited in the client, in its socket while it wrote out or
+ * waited for a CPU, is no queue on the way (10.8); 0 if not known.
+ */
+static uint64_t
+s_aged(const struct r1server *s, const struct r1status *st)
+{
+	uint64_t seen = s_sent(s, st->newest);
+
+	return seen == 0 ? 0 : seen + st->age;
 }
 
 /*
@@ -1148,7 +1168,10 @@ s_status(struct np *np, struct r1client *c, const struct r1status *st,
 	c->missed = st->missed;
 	c->fresh = 1;
 	s_drate(s, c, now);
-	s_qdelay(c, s_fseen(s, st, 1), now);
+	if (st->aged)
+		s_qdelay(c, s_aged(s, st), now);
+	else
+		s_qdelay(c, s_fseen(s, st, 1), now);
 	c->m.bytes = st->ack;
 	if (c->slow)
 		return;		/* --min-rate: left behind, no repairs */
@@ -1644,6 +1667,7 @@ k_lock(struct np *np, const struct r1ping *g,
 	k->W = g->window;
 	k->nblk = k->W / k->B;
 	k->decode = !np->o->no_decode && (g->flags & PF_PARITY);
+	k->aged = !np->o->no_decode && (g->flags & PF_AGE);
 	k->gk = k->decode ? groupk(k->nblk) : 1;
 	k->phase = K_SEEK;
 }
@@ -1698,7 +1722,8 @@ k_printable(char *buf, const uint8_t *p, size_t len)
  * whether the packet was intact.
  */
 static int
-k_data(struct np *np, const struct r1data *d, const uint8_t *p, size_t n)
+k_data(struct np *np, const struct r1data *d, const uint8_t *p, size_t n,
+    uint64_t now)
 {
 	struct r1cli *k = np->rs;
 	size_t len = d->len, slot;
@@ -1737,8 +1762,10 @@ k_data(struct np *np, const struct r1data *d, const uint8_t *p, size_t n)
 		k->gaps = 1;	/* what lies between was lost: ask at once */
 	if (d->off + len > k->hi)
 		k->hi = d->off + len;
-	if (d->off + len > k->top)
+	if (d->off + len > k->top) {
 		k->top = d->off + len;
+		k->top_at = now;
+	}
 	k_advance(k);
 	if (k->npark > 0)
 		(void)k_decode(np, d->off / k->B / k->gk);
@@ -1875,8 +1902,9 @@ static void
 k_status(struct np *np, uint64_t now)
 {
 	struct r1cli *k = np->rs;
-	uint8_t p[R1_STATUS_MIN + 12 * MAX_RANGES];
+	uint8_t p[R1_STATUS_MIN + 12 * MAX_RANGES + R1_STATUS_AGE];
 	struct r1status st;
+	uint64_t t;
 
 	st.nranges = k->decode ? k_gnaks(k, st.range, now) :
 	    k_naks(k, st.range, now);
@@ -1884,6 +1912,13 @@ k_status(struct np *np, uint64_t now)
 	st.room = k_limit(k);
 	st.rcvd = k->rcvd;
 	st.missed = k->missed;
+	/* How long the newest block waited here, to the moment the report
+	   leaves (a write may have taken a while): no queue on the way. */
+	t = np->io->clock(np->io->ctx);
+	st.aged = k->aged && k->top > 0;
+	st.newest = k->top > 0 ? (k->top - 1) / k->B * k->B : 0;
+	st.age = t <= k->top_at ? 0 : t - k->top_at > UINT32_MAX ?
+	    UINT32_MAX : (uint32_t)(t - k->top_at);
 	k_send(np, p, r1_pack_status(p, k->session, &st));
 	k->next_status = now + (now - np->began < STATUS_START ? STATUS_FAST :
 	    k->quiet ? STATUS_QUIET : STATUS_EVERY);
@@ -2079,7 +2114,7 @@ k_packet(struct np *np, const uint8_t *p, size_t n,
 		np->foreign++;
 		return;
 	}
-	if (data && !k_data(np, &pk.u.data, p, n))
+	if (data && !k_data(np, &pk.u.data, p, n, now))
 		goto junk;
 	k->heard = now;		/* ours, and sealed: a sign of life */
 	if (!ok)
@@ -2374,12 +2409,18 @@ s_fseen(const struct r1server *s, const struct r1status *st,
 		if (r != NULL && r->off + r->len > o)
 			o = r->off + r->len;
 	}
+	if (s_sent(s, o) == 0)
+		return 0;
+	return s_sent(s, o + after * s->B);	/* 0: none after it yet */
+}
+
+/* When block o went out; 0: not a block, or a later one's slot. */
+static uint64_t
+s_sent(const struct r1server *s, uint64_t o)
+{
 	if (o % s->B != 0 || o >= s->next || o < s_rtail(s) ||
 	    o + s->W < s->next)
-		return 0;		/* not a block, or a later one's slot */
-	o += after * s->B;
-	if (o >= s->next)
-		return 0;		/* none after it yet */
+		return 0;
 	return s->sent_at[o / s->B % s->nblk];
 }
 

@@ -108,6 +108,7 @@ static int	 sl_write(void *, const void *, size_t);
 static int	 sl_close(void *);
 static void	 sl_say(void *, const char *);
 static void	 sl_random(void *, void *, size_t);
+static uint64_t	 sl_clock(void *);
 static struct sess *sess_find(struct seal *, uint32_t);
 static struct sess *sess_add(struct seal *, uint32_t, const uint8_t *);
 static struct peerkey *peer_slot(const struct seal *, const uint8_t *);
@@ -296,6 +297,14 @@ sl_random(void *ctx, void *p, size_t len)
 	struct seal *sl = ctx;
 
 	sl->inner->random(sl->inner->ctx, p, len);
+}
+
+static uint64_t
+sl_clock(void *ctx)
+{
+	struct seal *sl = ctx;
+
+	return sl->inner->clock(sl->inner->ctx);
 }
 
 static struct sess *
@@ -530,6 +539,7 @@ seal_new(const uint8_t *master, int server, const struct io *inner,
 		.close = sl_close,
 		.say = sl_say,
 		.random = sl_random,
+		.clock = sl_clock,
 	};
 	sl->inner = inner;
 	sl->np = np;

@@ -403,9 +403,11 @@ r1_data_crc(const struct crcjoin *j, uint32_t session, uint64_t off,
 
 /*
  * R1_STATUS: 0:cmd 1:session 5:ack(8) 13:room(8) 21:received(4)
- * 25:missed(4) 29:nranges(2) 31:{offset(8) len(4)} * nranges
- * 31+12*nranges:crc, R1_STATUS_MIN + 12 * nranges bytes.  nranges is
- * at most MAX_RANGES (the caller's to see to).
+ * 25:missed(4) 29:nranges(2) 31:{offset(8) len(4)} * nranges, and if
+ * aged (to a server that set PF_AGE; STATUS_AGED in the nranges word)
+ * newest(8) age(4); then the crc: R1_STATUS_MIN + 12 * nranges (+
+ * R1_STATUS_AGE) bytes.  nranges is at most MAX_RANGES (the caller's to
+ * see to).
  */
 size_t
 r1_pack_status(uint8_t *p, uint32_t session, const struct r1status *s)
@@ -418,10 +420,15 @@ r1_pack_status(uint8_t *p, uint32_t session, const struct r1status *s)
 	put64(p + 13, s->room);
 	put32(p + 21, s->rcvd);
 	put32(p + 25, s->missed);
-	put16(p + 29, (uint16_t)s->nranges);
+	put16(p + 29, (uint16_t)(s->nranges | (s->aged ? STATUS_AGED : 0)));
 	for (i = 0; i < s->nranges; i++, q += 12) {
 		put64(q, s->range[i].off);
 		put32(q + 8, s->range[i].len);
+	}
+	if (s->aged) {
+		put64(q, s->newest);
+		put32(q + 8, s->age);
+		q += R1_STATUS_AGE;
 	}
 	return r1_seal(p, (size_t)(q - p));
 }
@@ -433,11 +440,15 @@ r1_unpack_status(const uint8_t *p, size_t n, struct r1pkt *k)
 	struct r1status *s = &k->u.status;
 	const uint8_t *q = p + 31;
 	unsigned nr, i;
+	int aged;
 
 	if (n < R1_STATUS_MIN)
 		return -1;
 	nr = get16(p + 29);
-	if (nr > MAX_RANGES || n != R1_STATUS_MIN + (size_t)nr * 12)
+	aged = (nr & STATUS_AGED) != 0;
+	nr &= ~STATUS_AGED;
+	if (nr > MAX_RANGES || n != R1_STATUS_MIN + (size_t)nr * 12 +
+	    (aged ? R1_STATUS_AGE : 0))
 		return -1;
 	s->ack = get64(p + 5);
 	s->room = get64(p + 13);
@@ -448,6 +459,9 @@ r1_unpack_status(const uint8_t *p, size_t n, struct r1pkt *k)
 		s->range[i].off = get64(q);
 		s->range[i].len = get32(q + 8);
 	}
+	s->aged = aged;
+	s->newest = aged ? get64(q) : 0;
+	s->age = aged ? get32(q + 8) : 0;
 	return 0;
 }
 

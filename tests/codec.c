@@ -52,13 +52,15 @@ static void	 kat_r0(void);
 static void	 kat_r1_ping(void);
 static void	 kat_r1(void);
 static void	 kat_r1_status(void);
+static void	 kat_status(int, const char *, const struct r1status *,
+		    const uint8_t *, size_t);
 static void	 rt_r0_stamp(void);
 static void	 rt_r0(void);
 static void	 rt_r0_tx(size_t, uint32_t);
 static void	 rt_r1_ping(size_t);
 static void	 rt_r1(void);
 static void	 rt_r1_data(size_t, uint64_t, size_t);
-static void	 rt_r1_status(unsigned);
+static void	 rt_r1_status(unsigned, int);
 static void	 rt_r1_pong(uint32_t, uint8_t);
 static void	 rt_r1_parity(size_t, uint32_t, uint8_t);
 static void	 bad_r0(void);
@@ -470,8 +472,19 @@ kat_r1_status(void)
 	    0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68,
 	    0x71, 0x72, 0x73, 0x74,
 	    0x2d, 0x9e, 0xdc, 0x7e };
-	static struct r1status s, *u;
-	struct r1pkt k;
+	/* With newest and age (PF_AGE): STATUS_AGED in nranges. */
+	static const uint8_t aged[] = { R1_STATUS, 0xa1, 0xb2, 0xc3, 0xd4,
+	    0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
+	    0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
+	    0x21, 0x22, 0x23, 0x24,
+	    0x31, 0x32, 0x33, 0x34,
+	    0x80, 0x01,						/* nranges */
+	    0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48,
+	    0x51, 0x52, 0x53, 0x54,
+	    0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88,	/* newest */
+	    0x91, 0x92, 0x93, 0x94,				/* age */
+	    0x17, 0xcb, 0x51, 0xd8 };
+	static struct r1status s;
 
 	s.ack = 0x0102030405060708ULL;
 	s.room = 0x1112131415161718ULL;
@@ -482,18 +495,37 @@ kat_r1_status(void)
 	s.range[0].len = 0x51525354;
 	s.range[1].off = 0x6162636465666768ULL;
 	s.range[1].len = 0x71727374;
-	same(__LINE__, "R1_STATUS", buf, r1_pack_status(buf, SESSION, &s),
-	    status, sizeof(status));
+	kat_status(__LINE__, "R1_STATUS", &s, status, sizeof(status));
+	s.nranges = 1;
+	s.aged = 1;
+	s.newest = 0x8182838485868788ULL;
+	s.age = 0x91929394;
+	kat_status(__LINE__, "R1_STATUS with age", &s, aged, sizeof(aged));
+}
+
+/* s packs to want's n bytes, and they unpack to s. */
+static void
+kat_status(int line, const char *what, const struct r1status *s,
+    const uint8_t *want, size_t n)
+{
+	const struct r1status *u;
+	struct r1pkt k;
+	unsigned i, bad = 0;
+
+	same(line, what, buf, r1_pack_status(buf, SESSION, s), want, n);
 	u = &k.u.status;
-	CHECK(r1_unpack(status, sizeof(status), &k) == 0 &&
-	    k.cmd == R1_STATUS && k.session == SESSION && u->ack == s.ack &&
-	    u->room == s.room && u->rcvd == s.rcvd &&
-	    u->missed == s.missed && u->nranges == 2 &&
-	    u->range[0].off == s.range[0].off &&
-	    u->range[0].len == s.range[0].len &&
-	    u->range[1].off == s.range[1].off &&
-	    u->range[1].len == s.range[1].len, "R1_STATUS known answer: "
-	    "unpacked wrong");
+	CHECK(r1_unpack(want, n, &k) == 0 && k.cmd == R1_STATUS &&
+	    k.session == SESSION && u->ack == s->ack && u->room == s->room &&
+	    u->rcvd == s->rcvd && u->missed == s->missed &&
+	    u->nranges == s->nranges && u->aged == s->aged &&
+	    u->newest == s->newest && u->age == s->age,
+	    "%s known answer: unpacked wrong", what);
+	for (i = 0; i < s->nranges && i < u->nranges; i++)
+		if (u->range[i].off != s->range[i].off ||
+		    u->range[i].len != s->range[i].len)
+			bad++;
+	CHECK(bad == 0, "%s known answer: %u ranges unpacked wrong", what,
+	    bad);
 }
 
 /* ---- (2) round trips, each packet then (3) rejected when broken ---- */
@@ -712,9 +744,9 @@ rt_r1_data(size_t len, uint64_t off, size_t B)
 	flips1("R1_DATA", buf, n);
 }
 
-/* An R1_STATUS with nr ranges. */
+/* An R1_STATUS with nr ranges, with newest and age if aged. */
 static void
-rt_r1_status(unsigned nr)
+rt_r1_status(unsigned nr, int aged)
 {
 	static struct r1status s;
 	struct r1pkt k;
@@ -730,14 +762,20 @@ rt_r1_status(unsigned nr)
 		s.range[i].off = s.ack + (uint64_t)i * 0x100000001ULL;
 		s.range[i].len = i * 1455 + 1;
 	}
+	s.aged = aged;
+	s.newest = aged ? s.ack + 0x7fffffffULL : 0;
+	s.age = aged ? 0xfffffffe : 0;
 	n = r1_pack_status(buf, SESSION, &s);
 	memset(&k, 0xff, sizeof(k));
-	CHECK(n == R1_STATUS_MIN + 12 * nr && r1_unpack(buf, n, &k) == 0 &&
+	CHECK(n == R1_STATUS_MIN + 12 * nr + (aged ? R1_STATUS_AGE : 0) &&
+	    r1_unpack(buf, n, &k) == 0 &&
 	    k.cmd == R1_STATUS && k.session == SESSION &&
 	    k.u.status.ack == s.ack && k.u.status.room == s.room &&
 	    k.u.status.rcvd == s.rcvd && k.u.status.missed == s.missed &&
-	    k.u.status.nranges == nr, "R1_STATUS with %u ranges: round trip",
-	    nr);
+	    k.u.status.nranges == nr && k.u.status.aged == aged &&
+	    k.u.status.newest == s.newest && k.u.status.age == s.age,
+	    "R1_STATUS with %u ranges%s: round trip", nr,
+	    aged ? " and age" : "");
 	for (i = 0; i < nr; i++)
 		if (k.u.status.range[i].off != s.range[i].off ||
 		    k.u.status.range[i].len != s.range[i].len)
@@ -747,7 +785,13 @@ rt_r1_status(unsigned nr)
 	resealed1("R1_STATUS", buf, n);
 	if (nr <= 1)
 		flips1("R1_STATUS", buf, n);
-	if (nr != MAX_RANGES)
+	/* STATUS_AGED and the length disagree, sealed: rejected. */
+	memcpy(buf2, buf, n - 4);
+	put16(buf2 + 29, (uint16_t)(nr | (aged ? 0 : STATUS_AGED)));
+	CHECK(!accepts1(buf2, reseal(buf2, n - 4)), "R1_STATUS with %u "
+	    "ranges, STATUS_AGED %s, sealed: accepted", nr,
+	    aged ? "cleared" : "set");
+	if (nr != MAX_RANGES || aged)
 		return;
 	/* One range too many, the length to match, sealed: rejected. */
 	memcpy(buf2, buf, n - 4);
@@ -961,9 +1005,12 @@ main(void)
 	rt_r1_data(DEF_BLOCK1, 1ULL << 33, DEF_BLOCK1);
 	rt_r1_data(1000, 3 * DEF_BLOCK1, DEF_BLOCK1);
 	rt_r1_data(MAX_BLOCK1, UINT64_MAX - MAX_BLOCK1, MAX_BLOCK1);
-	rt_r1_status(0);
-	rt_r1_status(1);
-	rt_r1_status(MAX_RANGES);
+	rt_r1_status(0, 0);
+	rt_r1_status(1, 0);
+	rt_r1_status(MAX_RANGES, 0);
+	rt_r1_status(0, 1);
+	rt_r1_status(1, 1);
+	rt_r1_status(MAX_RANGES, 1);
 	rt_r1_pong(SESSION, PONG_DECODES);
 	rt_r1_pong(0, 0);
 	rt_r1_pong(UINT32_MAX, 0xff);

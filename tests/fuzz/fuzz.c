@@ -105,6 +105,7 @@ static int	 fz_write(void *, const void *, size_t);
 static int	 fz_close(void *);
 static void	 fz_say(void *, const char *);
 static void	 fz_random(void *, void *, size_t);
+static uint64_t	 fz_clock(void *);
 static void	 options(struct opts *, const uint8_t *);
 static int	 stdin_ready(void);
 static int	 next_record(void);
@@ -125,7 +126,8 @@ static const struct io fzio = {
 	.write = fz_write,
 	.close = fz_close,
 	.say = fz_say,
-	.random = fz_random
+	.random = fz_random,
+	.clock = fz_clock
 };
 
 void
@@ -238,6 +240,13 @@ fz_random(void *ctx, void *buf, size_t len)
 	put32(s, FZ_SESSION);
 	for (i = 0; i < len; i++)
 		p[i] = s[i % sizeof(s)];
+}
+
+static uint64_t
+fz_clock(void *ctx)
+{
+	(void)ctx;
+	return fz.clock;
 }
 
 /* The command line, from the input's first two bytes (see the top). */

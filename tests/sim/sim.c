@@ -104,9 +104,15 @@ struct fifo {
 	size_t		 head, n, cap;
 };
 
-/* A socket's receive buffer. */
+/* A socket's receive buffer: each datagram with when it came (the
+   kernel's stamp, SO_TIMESTAMPNS in loop.c). */
+struct rxent {
+	struct dgram	*d;
+	uint64_t	 at;
+};
+
 struct rxq {
-	struct dgram	**v;
+	struct rxent	*v;
 	size_t		 head, n, cap;
 	uint64_t	 bytes;
 };
@@ -133,6 +139,8 @@ struct host {
 	unsigned	 zero;		/* wakeups in a row at one time */
 	int		 in;		/* it wants standard input */
 	double		 cpu;		/* µs of handling not yet on the clock */
+	uint64_t	 stamp;		/* the last arrival handed the role */
+	uint64_t	 given;		/* the last time its timer was given */
 	uint64_t	 handled;	/* datagrams it handled */
 
 	union addr	 addr;		/* its status socket */
@@ -252,8 +260,8 @@ static void	 trace(int, unsigned, uint64_t, uint64_t);
 static struct dgram *dgram_new(const void *, size_t, unsigned);
 static void	 unref(struct dgram *);
 static void	 fifo_push(struct fifo *, uint64_t, struct dgram *, int);
-static void	 rxq_push(struct rxq *, struct dgram *);
-static struct dgram *rxq_pop(struct rxq *);
+static void	 rxq_push(struct rxq *, struct dgram *, uint64_t);
+static struct dgram *rxq_pop(struct rxq *, uint64_t *);
 
 static int	 ilt(const struct inode *, const struct inode *);
 static void	 iup(unsigned);
@@ -288,6 +296,7 @@ static int	 io_write(void *, const void *, size_t);
 static int	 io_close(void *);
 static void	 io_say(void *, const char *);
 static void	 io_random(void *, void *, size_t);
+static uint64_t	 io_clock(void *);
 
 static void	 wake(struct host *);
 static void	 clear(struct host *);
@@ -969,9 +978,9 @@ fifo_push(struct fifo *f, uint64_t at, struct dgram *d, int sock)
 }
 
 static void
-rxq_push(struct rxq *q, struct dgram *d)
+rxq_push(struct rxq *q, struct dgram *d, uint64_t at)
 {
-	struct dgram **v;
+	struct rxent *v;
 	size_t i, cap;
 
 	if (q->n == q->cap) {
@@ -985,15 +994,20 @@ rxq_push(struct rxq *q, struct dgram *d)
 		q->cap = cap;
 		q->head = 0;
 	}
-	q->v[(q->head + q->n++) % q->cap] = d;
+	v = &q->v[(q->head + q->n++) % q->cap];
+	v->d = d;
+	v->at = at;
 	q->bytes += d->len;
 }
 
+/* The oldest datagram, and when it came (if at is not NULL). */
 static struct dgram *
-rxq_pop(struct rxq *q)
+rxq_pop(struct rxq *q, uint64_t *at)
 {
-	struct dgram *d = q->v[q->head];
+	struct dgram *d = q->v[q->head].d;
 
+	if (at != NULL)
+		*at = q->v[q->head].at;
 	q->head = (q->head + 1) % q->cap;
 	q->n--;
 	q->bytes -= d->len;
@@ -1306,7 +1320,7 @@ deliver(struct host *h, struct dgram *d, int sock)
 		unref(d);
 		return;
 	}
-	rxq_push(q, d);
+	rxq_push(q, d, sim.now);
 	trace('A', h->id, sim.now, d->len);
 	if (h->state != H_RUN)
 		return;
@@ -1538,6 +1552,15 @@ io_random(void *ctx, void *buf, size_t len)
 	}
 }
 
+/* Its clock: moved on by what it wrote out (--slow) and handled. */
+static uint64_t
+io_clock(void *ctx)
+{
+	const struct host *h = ctx;
+
+	return h->now;
+}
+
 /*
  * Host h's turn, as one pass of the real loop: the datagrams waiting
  * (RX_MAX a socket at most), standard input if it wanted some, the
@@ -1551,7 +1574,7 @@ wake(struct host *h)
 	union addr from;
 	struct dgram *d;
 	unsigned n = 0, i;
-	uint64_t t = sim.now, next, c;
+	uint64_t t = sim.now, next, c, at;
 	double w0 = 0;
 	int s;
 
@@ -1559,11 +1582,18 @@ wake(struct host *h)
 	for (s = 0; s < 2 && !h->np.done; s++) {
 		for (i = 0; i < RX_MAX && h->rx[s].n > 0 && !h->np.done;
 		    i++) {
-			d = rxq_pop(&h->rx[s]);
+			d = rxq_pop(&h->rx[s], &at);
 			from = sim.h[d->src].addr;
+			/* As loop.c's arrived(): the kernel's stamp, not
+			   before the last datagram's, nor at a server
+			   before what its role was last given. */
+			h->stamp = at < h->stamp ? h->stamp : at > h->now ?
+			    h->now : at;
+			if (h->id == 0 && h->stamp < h->given)
+				h->stamp = h->given;
 			if (h->id == 0)
 				w0 = wall();
-			r->packet(&h->np, d->data, d->len, &from, h->now);
+			r->packet(&h->np, d->data, d->len, &from, h->stamp);
 			if (h->id == 0) {
 				sim.wall_srv += wall() - w0;
 				if (sim.server_cpu > 0) {
@@ -1581,6 +1611,7 @@ wake(struct host *h)
 	sim.delivered += n;
 	if (!h->np.done && h->in && r->input != NULL)
 		r->input(&h->np, h->now);
+	h->given = h->now;
 	if (!h->np.done)
 		r->timer(&h->np, h->now);
 	trace('W', h->id, t, n);
@@ -1623,7 +1654,7 @@ clear(struct host *h)
 	f->cap = 0;
 	for (s = 0; s < 2; s++) {
 		while (h->rx[s].n > 0)
-			unref(rxq_pop(&h->rx[s]));
+			unref(rxq_pop(&h->rx[s], NULL));
 		free(h->rx[s].v);
 		h->rx[s].v = NULL;
 		h->rx[s].cap = 0;
@@ -1811,6 +1842,7 @@ make_host(unsigned k)
 	h->io.close = io_close;
 	h->io.say = io_say;
 	h->io.random = io_random;
+	h->io.clock = io_clock;
 	h->np.o = &h->o;
 	h->np.io = &h->io;
 	h->np.net.fd = h->np.net.ufd = -1;
