@@ -55,6 +55,7 @@
 #define SLOW_ROUNDS	3		/* below --min-rate so long: left behind */
 #define ROOM_SHARE	4		/* one in so many congested: the room */
 #define LOSS_ROOM	0.02		/* or one above 2 x the others' + this */
+#define LOSS_RUN	3		/* in so many rounds in a row (startup: 1) */
 #define BURST		(64 * 1024)	/* bytes the pacer waits to send */
 #define BURST_MAX	(256 * 1024)	/* a late wakeup sends its due up to */
 #define OUT_CHUNK	(1024 * 1024)	/* client writes at least this */
@@ -101,6 +102,7 @@ struct r1client {
 	int		 slow;		/* below --min-rate: left behind */
 	unsigned	 below;		/* rounds it has been below it */
 	int		 congested;	/* in the last round (loss_says) */
+	unsigned	 lossrun;	/* in so many rounds in a row */
 	uint64_t	 out_at, out_w;	/* output: the last look, written then */
 	double		 orate;		/* bit/s written, the last second */
 	uint64_t	 slow_at, slow_w;	/* --min-rate: short since, 0 not */
@@ -816,6 +818,7 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 			if (s->rc.mode == RC_STARTUP && c->sample > 0)
 				bw_reset(&c->bw, c->sample);
 		}
+		c->lossrun = c->congested ? c->lossrun + 1 : 0;
 		bw_update(&c->bw, s->round, c->sample, in->limited);
 		b = bw_best(&c->bw);
 		/* --min-rate: who cannot take it does not set the pace. */
@@ -842,14 +845,17 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 	 * Congestion of the room: at more than one client in ROOM_SHARE
 	 * (two at least), as a narrow link they share makes it; or at one
 	 * that also loses well above the others, as its own narrow port
-	 * makes it.  Not at one alone: early on, before a client's own
-	 * loss is learnt, chance passes loss_says at some client of a room
-	 * of ten or more in most rounds.
+	 * makes it, after startup LOSS_RUN rounds in a row (a room of 1000
+	 * has some client lose so by chance now and then, not so long).
+	 * Not at one alone: early on, before a client's own loss is
+	 * learnt, chance passes loss_says at some client of a room of ten
+	 * or more in most rounds.
 	 */
 	in->lossy = ncong > 1 && ncong > n / ROOM_SHARE;
 	for (i = 0; i < s->cl.n && ncong > 0 && !in->lossy; i++) {
 		c = s_client(s, i);
-		if (!c->m.alive || c->done || !c->congested)
+		if (!c->m.alive || c->done || !c->congested ||
+		    (s->rc.mode != RC_STARTUP && c->lossrun < LOSS_RUN))
 			continue;
 		/* Above the others' loss: its own port, not chance. */
 		d = rd - c->ln;
