@@ -846,21 +846,21 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 	 * (two at least), as a narrow link they share makes it; or at one
 	 * that also loses well above the others, as its own narrow port
 	 * makes it, after startup LOSS_RUN rounds in a row (a room of 1000
-	 * has some client lose so by chance now and then, not so long).
-	 * Not at one alone: early on, before a client's own loss is
-	 * learnt, chance passes loss_says at some client of a room of ten
-	 * or more in most rounds.
+	 * has some client lose so by chance now and then, not so long); a
+	 * client alone, at once.  Not at one alone: early on, before a
+	 * client's own loss is learnt, chance passes loss_says at some
+	 * client of a room of ten or more in most rounds.
 	 */
 	in->lossy = ncong > 1 && ncong > n / ROOM_SHARE;
 	for (i = 0; i < s->cl.n && ncong > 0 && !in->lossy; i++) {
 		c = s_client(s, i);
-		if (!c->m.alive || c->done || !c->congested ||
-		    (s->rc.mode != RC_STARTUP && c->lossrun < LOSS_RUN))
+		if (!c->m.alive || c->done || !c->congested)
 			continue;
 		/* Above the others' loss: its own port, not chance. */
 		d = rd - c->ln;
 		m = rm - c->loss * c->ln;
-		in->lossy = d <= 0 || c->loss > 2 * m / d + LOSS_ROOM;
+		in->lossy = d <= 0 || (c->loss > 2 * m / d + LOSS_ROOM &&
+		    (s->rc.mode == RC_STARTUP || c->lossrun >= LOSS_RUN));
 	}
 	s_slow(s, in->btlbw > 0 && in->btlbw >= need && need > 0, need);
 	return h;
