@@ -1920,11 +1920,14 @@ k_status(struct np *np, uint64_t now)
 	st.missed = k->missed;
 	/* How long the newest block waited here, to the moment the report
 	   leaves (a write may have taken a while): no queue on the way. */
-	t = np->io->clock(np->io->ctx);
 	st.aged = k->aged && k->top > 0;
-	st.newest = k->top > 0 ? (k->top - 1) / k->B * k->B : 0;
-	st.age = t <= k->top_at ? 0 : t - k->top_at > UINT32_MAX ?
-	    UINT32_MAX : (uint32_t)(t - k->top_at);
+	st.newest = st.age = 0;
+	if (st.aged) {
+		t = np->io->clock(np->io->ctx);
+		st.newest = (k->top - 1) / k->B * k->B;
+		st.age = t <= k->top_at ? 0 : t - k->top_at > UINT32_MAX ?
+		    UINT32_MAX : (uint32_t)(t - k->top_at);
+	}
 	k_send(np, p, r1_pack_status(p, k->session, &st));
 	k->next_status = now + (now - np->began < STATUS_START ? STATUS_FAST :
 	    k->quiet ? STATUS_QUIET : STATUS_EVERY);
