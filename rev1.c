@@ -90,6 +90,7 @@ struct r1client {
 	uint32_t	 rcvd, missed;	/* its counters, last reported */
 	uint32_t	 rcvd0, missed0;	/* at the last round's end */
 	int		 fresh;		/* it reported since then */
+	int		 spoke;		/* in the round that ended */
 	struct drpoint	 dh[DR_HIST];	/* its last reports, newest first */
 	unsigned	 ndh;
 	double		 sample;	/* bit/s reaching it, best of the round */
@@ -834,6 +835,7 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 		c->dprev = d;
 		c->rcvd0 = c->rcvd;
 		c->missed0 = c->missed;
+		c->spoke = c->fresh;
 		c->fresh = 0;
 	}
 	s->round++;
@@ -963,7 +965,9 @@ s_relearn(struct r1server *s)
  * --min-rate (10.9): while some client takes the rate, a client whose
  * best has been below it for SLOW_ROUNDS rounds no longer holds the
  * room back: the window, the ring and the repeats go on without it,
- * until it is dropped (s_output).
+ * until it is dropped (s_output).  A round it did not report in counts
+ * neither way: its best is then old news (a client paused, or not
+ * scheduled, while the input sped up).
  */
 static void
 s_slow(struct r1server *s, int some, double need)
@@ -974,6 +978,8 @@ s_slow(struct r1server *s, int some, double need)
 
 	for (i = 0; i < s->cl.n; i++) {
 		c = s_client(s, i);
+		if (c->m.alive && !c->done && !c->spoke)
+			continue;
 		b = bw_best(&c->bw);
 		if (some && c->m.alive && !c->done && b > 0 && b < need)
 			c->below++;
