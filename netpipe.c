@@ -422,6 +422,10 @@ parse(struct opts *o, int argc, char **argv)
 	   on demand: it announces no decoding, its reports no age. */
 	o->no_decode = getenv("NETPIPE_NO_DECODE") != NULL &&
 	    strcmp(getenv("NETPIPE_NO_DECODE"), "1") == 0;
+	/* Another: a server or client as one older than parity groups of
+	   GROUP_MAX (PF_WIDE): groups of GROUP_OLD, PF_PARITY. */
+	o->old_groups = getenv("NETPIPE_OLD_GROUPS") != NULL &&
+	    strcmp(getenv("NETPIPE_OLD_GROUPS"), "1") == 0;
 }
 
 int

@@ -136,10 +136,12 @@ enum {
 #define PF_SEEK		0x01		/* R1_PING flags: seek phase */
 #define PF_QUIET	0x04		/* a large room: report less (10.3.6) */
 #define QUIET_ROOM	100		/* clients above which it is */
-#define PF_PARITY	0x02		/* ... the server sends parity */
-#define PF_AGE		0x08		/* ... and reads R1_STATUS's age */
+#define PF_PARITY	0x02		/* ... parity, groups of GROUP_OLD */
+#define PF_AGE		0x08		/* ... the server reads R1_STATUS's age */
+#define PF_WIDE		0x10		/* ... parity, groups of GROUP_MAX */
 #define PONG_DECODES	0x01		/* R1_PONG flags: the client decodes */
-#define GROUP_MAX	128		/* data blocks in a parity group */
+#define GROUP_MAX	192		/* data blocks in a parity group */
+#define GROUP_OLD	128		/* ... with PF_PARITY (older peers) */
 #define FEC_MAX		64		/* --fec: parity blocks a group */
 #define DONE_OK		0		/* R1_DONE results */
 #define DONE_BADCRC	1
@@ -237,6 +239,8 @@ struct opts {
 	int		 no_decode;	/* client: as one older than parity:
 					   no decoding, no age (a test
 					   hook: NETPIPE_NO_DECODE) */
+	int		 old_groups;	/* as a peer older than PF_WIDE
+					   (a test hook: NETPIPE_OLD_GROUPS) */
 };
 
 /* The sockets and addresses of one run (net.c). */

@@ -298,7 +298,7 @@ static void	 k_error(struct np *, const struct r1error *,
 		    const union addr *);
 
 /* Parity on demand, both sides (PROTOCOL.txt 10.13). */
-static unsigned	 groupk(size_t);
+static unsigned	 groupk(size_t, unsigned);
 static void	 s_fecinit(struct np *);
 static void	 s_fecfini(struct r1server *);
 static uint64_t	 s_rtail(const struct r1server *);
@@ -466,7 +466,8 @@ s_ping(struct np *np, uint64_t now, int seeking)
 	uint64_t rtt = s_slowest(s);
 	size_t llen = np->o->label ? strlen(np->o->label) : 0;
 
-	g.flags = (seeking ? PF_SEEK : 0) | PF_PARITY | PF_AGE;
+	g.flags = (seeking ? PF_SEEK : 0) | PF_AGE |
+	    (np->o->old_groups ? PF_PARITY : PF_WIDE);
 	if (np->o->nclients > QUIET_ROOM || s->cl.n > QUIET_ROOM)
 		g.flags |= PF_QUIET;
 	g.stamp = now;
@@ -1672,15 +1673,24 @@ k_lock(struct np *np, const struct r1ping *g,
     const union addr *from, uint32_t session)
 {
 	struct r1cli *k = np->rs;
+	unsigned most;
 
 	k->srv = *from;
 	k->session = session;
 	k->B = g->block;
 	k->W = g->window;
 	k->nblk = k->W / k->B;
-	k->decode = !np->o->no_decode && (g->flags & PF_PARITY);
 	k->aged = !np->o->no_decode && (g->flags & PF_AGE);
-	k->gk = k->decode ? groupk(k->nblk) : 1;
+	if (np->o->no_decode)
+		most = 0;
+	else if ((g->flags & PF_WIDE) && !np->o->old_groups)
+		most = GROUP_MAX;
+	else if (g->flags & PF_PARITY)
+		most = GROUP_OLD;
+	else
+		most = 0;		/* a server older than parity */
+	k->decode = most != 0;
+	k->gk = k->decode ? groupk(k->nblk, most) : 1;
 	k->phase = K_SEEK;
 }
 
@@ -1706,6 +1716,8 @@ k_window(struct np *np, const struct r1ping *g)
 	k_printable(label, g->label, g->llen);
 	info(np, "answering server %s, session %08x%s%s", addrstr(&k->srv),
 	    k->session, g->llen ? ", label " : "", label);
+	if (k->decode)
+		debug(np, "parity decoded in groups of %u blocks", k->gk);
 }
 
 /*
@@ -2013,7 +2025,7 @@ k_ping(struct np *np, const struct r1ping *g)
 	struct r1cli *k = np->rs;
 	uint8_t q[R1_PONG_FLAGS];
 
-	if (k->decode && (g->flags & PF_PARITY))
+	if (k->decode)
 		k_send(np, q, r1_pack_pong_flags(q, k->session, g->stamp,
 		    PONG_DECODES));
 	else
@@ -2258,18 +2270,20 @@ k_peer(const struct np *np, unsigned i, struct peer *p)
 /* ---- parity on demand (PROTOCOL.txt 10.13) --------------------------- */
 
 /*
- * Data blocks a group, from the blocks in the window: the same at both
- * ends, so no packet carries it.  A quarter of the window at most, so
- * that a client's window, which starts at the group being written out,
- * keeps three quarters of its room.
+ * Data blocks a group, from the blocks in the window and the most that
+ * the R1_PING's flag allows (PF_WIDE's GROUP_MAX, PF_PARITY's
+ * GROUP_OLD): the same at both ends, so no packet carries it.  A
+ * quarter of the window at most, so that a client's window, which
+ * starts at the group being written out, keeps three quarters of its
+ * room.
  */
 static unsigned
-groupk(size_t nblk)
+groupk(size_t nblk, unsigned most)
 {
 	size_t k = nblk / 4;
 
-	if (k > GROUP_MAX)
-		k = GROUP_MAX;
+	if (k > most)
+		k = most;
 	return k < 1 ? 1 : (unsigned)k;
 }
 
@@ -2278,7 +2292,8 @@ s_fecinit(struct np *np)
 {
 	struct r1server *s = np->rs;
 
-	s->gk = groupk(s->nblk);
+	s->gk = groupk(s->nblk, np->o->old_groups ? GROUP_OLD : GROUP_MAX);
+	debug(np, "parity in groups of %u blocks", s->gk);
 	/* The groups that [tail, tail + W) can touch, and a spare. */
 	s->ng = s->nblk / s->gk + 2;
 	s->fd_cur = s->fd_prev = UINT64_MAX;
