@@ -557,6 +557,8 @@ struct rate_in {
 	int		 lossy;		/* a client lost to congestion */
 	double		 loss;		/* and the most such a client lost */
 	int		 queued;	/* a queue stands before a client */
+	double		 qgrow;		/* µs: the most a client's newest
+					   block waited above its least */
 };
 
 struct rate_out {

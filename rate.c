@@ -32,6 +32,8 @@
 #define DRAIN_GAIN	0.75
 #define FULL_ROUNDS	3		/* rounds without it end startup */
 #define FULL_SHORT	0.45		/* and delivery under this of sent */
+#define START_QUEUE	10e3		/* µs: a queue startup built, ends it */
+#define START_SHORT	0.8		/* with delivery under this of sent */
 #define BASE_WEIGHT	0.125		/* of a round, in the loss baseline */
 #define BASE_SLOW	0.005		/* of a round of congestion */
 #define LOSS_OVER	0.02		/* congestion: above 2 baseline + this */
@@ -208,6 +210,13 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 		 * at the difference, and loss is a round away. */
 		if (!in->limited && in->btlbw < FULL_SHORT * in->sent) {
 			out->why = "startup ends: half of it arrives";
+			break;
+		}
+		/* Less arrives than was sent, and the blocks wait in a
+		 * queue: it grows at the difference. */
+		if (!in->limited && in->btlbw < START_SHORT * in->sent &&
+		    in->qgrow > START_QUEUE) {
+			out->why = "startup ends: a queue grows";
 			break;
 		}
 		if (in->btlbw >= in->full_bw * FULL_GROWTH) {

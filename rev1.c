@@ -110,6 +110,7 @@ struct r1client {
 	int		 decodes;	/* it takes parity (PONG_DECODES) */
 	uint64_t	 qd_cur, qd_prev;	/* its least delay: s_qdelay */
 	uint64_t	 qd_at, qd_base;
+	uint64_t	 qd_last;	/* its last */
 	uint64_t	 fd_seen;	/* its newest block timed: s_fdelay */
 };
 
@@ -776,6 +777,7 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 	in->btlbw = 0;
 	in->loss = 0;
 	in->queued = 0;
+	in->qgrow = 0;
 	s->qd = 0;
 	s->qc = NULL;
 	for (i = 0; i < s->cl.n; i++) {
@@ -800,6 +802,9 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 			rm += m + c->mprev;
 			rd += c->ln;
 		}
+		if (!c->slow && c->qd_at != 0 && c->qd_base != UINT64_MAX &&
+		    (double)(c->qd_last - c->qd_base) > in->qgrow)
+			in->qgrow = (double)(c->qd_last - c->qd_base);
 		if (!c->slow && (q = s_queued(c)) > s->qd) {
 			in->queued = 1;
 			s->qd = q;
@@ -897,6 +902,7 @@ s_qdelay(struct r1client *c, uint64_t seen, uint64_t now)
 		c->qd_cur = d;
 	if (d < c->qd_base)
 		c->qd_base = d;
+	c->qd_last = d;
 }
 
 /*

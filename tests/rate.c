@@ -213,6 +213,38 @@ startup(void)
 	check(in.mode == RC_STARTUP, "startup: half of a doubling arrives, "
 	    "it goes on");
 
+	/* Less arrives than was sent, and the blocks wait 10 ms above the
+	 * least: a queue grows, startup ends (a sender that cannot send
+	 * its rate never sees half of it lost); the same queue while all
+	 * that was sent arrives (the server's own port full) does not. */
+	memset(&in, 0, sizeof(in));
+	in.cap = 100e9;
+	in.rate = RATE_START;
+	in.sent = 160e6;
+	in.btlbw = 97e6;
+	in.qgrow = 12e3;
+	decide(&in, &out);
+	check(in.mode == RC_DRAIN && in.rate < 97e6,
+	    "startup: ends when a queue grows (%g)", in.rate);
+	memset(&in, 0, sizeof(in));
+	in.cap = 100e9;
+	in.rate = RATE_START;
+	in.sent = 160e6;
+	in.btlbw = 97e6;
+	in.qgrow = 8e3;
+	decide(&in, &out);
+	check(in.mode == RC_STARTUP, "startup: 8 ms of queue, it goes on");
+	memset(&in, 0, sizeof(in));
+	in.cap = 100e9;
+	in.rate = 2e9;
+	in.sent = 972e6;
+	in.btlbw = 972e6;
+	in.full_bw = 972e6 / FULL_GROWTH;
+	in.qgrow = 12e3;
+	decide(&in, &out);
+	check(in.mode == RC_STARTUP, "startup: a queue, but all that was sent "
+	    "arrives: it goes on");
+
 	memset(&in, 0, sizeof(in));
 	in.cap = 100e9;
 	in.rate = RATE_START;
