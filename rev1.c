@@ -299,6 +299,8 @@ static void	 k_error(struct np *, const struct r1error *,
 		    const union addr *);
 
 /* Parity on demand, both sides (PROTOCOL.txt 10.13). */
+static uint8_t	 s_parflag(const struct np *);
+static unsigned	 groupmost(uint8_t);
 static unsigned	 groupk(size_t, unsigned);
 static void	 s_fecinit(struct np *);
 static void	 s_fecfini(struct r1server *);
@@ -467,8 +469,7 @@ s_ping(struct np *np, uint64_t now, int seeking)
 	uint64_t rtt = s_slowest(s);
 	size_t llen = np->o->label ? strlen(np->o->label) : 0;
 
-	g.flags = (seeking ? PF_SEEK : 0) | PF_AGE |
-	    (np->o->old_groups ? PF_PARITY : PF_WIDE);
+	g.flags = (seeking ? PF_SEEK : 0) | PF_AGE | s_parflag(np);
 	if (np->o->nclients > QUIET_ROOM || s->cl.n > QUIET_ROOM)
 		g.flags |= PF_QUIET;
 	g.stamp = now;
@@ -802,7 +803,7 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 			rm += m + c->mprev;
 			rd += c->ln;
 		}
-		if (!c->slow && c->qd_at != 0 && c->qd_base != UINT64_MAX &&
+		if (!c->slow && c->qd_at != 0 &&
 		    (double)(c->qd_last - c->qd_base) > in->qgrow)
 			in->qgrow = (double)(c->qd_last - c->qd_base);
 		if (!c->slow && (q = s_queued(c)) > s->qd) {
@@ -1679,7 +1680,7 @@ k_lock(struct np *np, const struct r1ping *g,
     const union addr *from, uint32_t session)
 {
 	struct r1cli *k = np->rs;
-	unsigned most;
+	uint8_t flags = g->flags;
 
 	k->srv = *from;
 	k->session = session;
@@ -1687,16 +1688,10 @@ k_lock(struct np *np, const struct r1ping *g,
 	k->W = g->window;
 	k->nblk = k->W / k->B;
 	k->aged = !np->o->no_decode && (g->flags & PF_AGE);
-	if (np->o->no_decode)
-		most = 0;
-	else if ((g->flags & PF_WIDE) && !np->o->old_groups)
-		most = GROUP_MAX;
-	else if (g->flags & PF_PARITY)
-		most = GROUP_OLD;
-	else
-		most = 0;		/* a server older than parity */
-	k->decode = most != 0;
-	k->gk = k->decode ? groupk(k->nblk, most) : 1;
+	if (np->o->old_groups)
+		flags &= ~PF_WIDE;	/* as a client that knows no PF_WIDE */
+	k->decode = !np->o->no_decode && groupmost(flags) != 0;
+	k->gk = k->decode ? groupk(k->nblk, groupmost(flags)) : 1;
 	k->phase = K_SEEK;
 }
 
@@ -2275,13 +2270,28 @@ k_peer(const struct np *np, unsigned i, struct peer *p)
 
 /* ---- parity on demand (PROTOCOL.txt 10.13) --------------------------- */
 
+/* The parity flag this server sets in every R1_PING (10.13.1). */
+static uint8_t
+s_parflag(const struct np *np)
+{
+	return np->o->old_groups ? PF_PARITY : PF_WIDE;
+}
+
+/* The most blocks a group has under an R1_PING's flags; 0: no parity. */
+static unsigned
+groupmost(uint8_t flags)
+{
+	if (flags & PF_WIDE)
+		return GROUP_MAX;
+	return flags & PF_PARITY ? GROUP_OLD : 0;
+}
+
 /*
  * Data blocks a group, from the blocks in the window and the most that
- * the R1_PING's flag allows (PF_WIDE's GROUP_MAX, PF_PARITY's
- * GROUP_OLD): the same at both ends, so no packet carries it.  A
- * quarter of the window at most, so that a client's window, which
- * starts at the group being written out, keeps three quarters of its
- * room.
+ * the R1_PING's flag allows (groupmost): the same at both ends, so no
+ * packet carries it.  A quarter of the window at most, so that a
+ * client's window, which starts at the group being written out, keeps
+ * three quarters of its room.
  */
 static unsigned
 groupk(size_t nblk, unsigned most)
@@ -2298,7 +2308,7 @@ s_fecinit(struct np *np)
 {
 	struct r1server *s = np->rs;
 
-	s->gk = groupk(s->nblk, np->o->old_groups ? GROUP_OLD : GROUP_MAX);
+	s->gk = groupk(s->nblk, groupmost(s_parflag(np)));
 	debug(np, "parity in groups of %u blocks", s->gk);
 	/* The groups that [tail, tail + W) can touch, and a spare. */
 	s->ng = s->nblk / s->gk + 2;

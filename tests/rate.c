@@ -151,6 +151,20 @@ decide(struct rate_in *in, struct rate_out *out)
 	in->qrun = out->qrun;
 }
 
+/* One round of startup from the start: sent, what arrived, the queue. */
+static void
+start1(struct rate_in *in, struct rate_out *out, double sent, double btlbw,
+    double qgrow)
+{
+	memset(in, 0, sizeof(*in));
+	in->cap = 100e9;
+	in->rate = RATE_START;
+	in->sent = sent;
+	in->btlbw = btlbw;
+	in->qgrow = qgrow;
+	decide(in, out);
+}
+
 static void
 startup(void)
 {
@@ -196,20 +210,10 @@ startup(void)
 
 	/* Less than half of what was sent arrives: full at once; half
 	 * (the samples a round behind a doubling) is not. */
-	memset(&in, 0, sizeof(in));
-	in.cap = 100e9;
-	in.rate = RATE_START;
-	in.sent = RATE_START;
-	in.btlbw = 0.4 * RATE_START;
-	decide(&in, &out);
+	start1(&in, &out, RATE_START, 0.4 * RATE_START, 0);
 	check(in.mode == RC_DRAIN && in.rate < 0.4 * RATE_START,
 	    "startup: ends when less than half arrives (%g)", in.rate);
-	memset(&in, 0, sizeof(in));
-	in.cap = 100e9;
-	in.rate = RATE_START;
-	in.sent = RATE_START;
-	in.btlbw = RATE_START / 2;
-	decide(&in, &out);
+	start1(&in, &out, RATE_START, RATE_START / 2, 0);
 	check(in.mode == RC_STARTUP, "startup: half of a doubling arrives, "
 	    "it goes on");
 
@@ -217,31 +221,12 @@ startup(void)
 	 * least: a queue grows, startup ends (a sender that cannot send
 	 * its rate never sees half of it lost); the same queue while all
 	 * that was sent arrives (the server's own port full) does not. */
-	memset(&in, 0, sizeof(in));
-	in.cap = 100e9;
-	in.rate = RATE_START;
-	in.sent = 160e6;
-	in.btlbw = 97e6;
-	in.qgrow = 12e3;
-	decide(&in, &out);
+	start1(&in, &out, 160e6, 97e6, 12e3);
 	check(in.mode == RC_DRAIN && in.rate < 97e6,
 	    "startup: ends when a queue grows (%g)", in.rate);
-	memset(&in, 0, sizeof(in));
-	in.cap = 100e9;
-	in.rate = RATE_START;
-	in.sent = 160e6;
-	in.btlbw = 97e6;
-	in.qgrow = 8e3;
-	decide(&in, &out);
+	start1(&in, &out, 160e6, 97e6, 8e3);
 	check(in.mode == RC_STARTUP, "startup: 8 ms of queue, it goes on");
-	memset(&in, 0, sizeof(in));
-	in.cap = 100e9;
-	in.rate = 2e9;
-	in.sent = 972e6;
-	in.btlbw = 972e6;
-	in.full_bw = 972e6 / FULL_GROWTH;
-	in.qgrow = 12e3;
-	decide(&in, &out);
+	start1(&in, &out, 972e6, 972e6, 12e3);
 	check(in.mode == RC_STARTUP, "startup: a queue, but all that was sent "
 	    "arrives: it goes on");
 
