@@ -54,6 +54,7 @@
 #define CUT_WAIT	4		/* rounds before a cut is judged */
 #define CUT_JUDGE	10		/* and after which it is forgotten */
 #define CUT_TOOK	0.9		/* a cut judged once sent is below this */
+#define DEBT_LEFT	0.02		/* of a round at btlbw: drained */
 
 static const double cycle[PROBE_PHASES] = {
 	1.25, 0.75, 1, 1, 1, 1, 1, 1
@@ -249,13 +250,17 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 		out->age = in->age + 1;
 		/*
 		 * What a probe sent past the bottleneck waits in a queue:
-		 * the drain lasts until it has sent as much less.
+		 * the drain lasts until it has sent as much less, or all
+		 * but 2 % of a round (the pacer sends a little over its
+		 * rate, the probe as the drain, and another round at 0.75
+		 * for what is left would idle the link for a quarter).
 		 */
 		if (in->phase == 0)
 			out->debt = (in->sent - in->btlbw) * in->span / 1e6;
 		else if (in->phase == 1)
 			out->debt -= (in->btlbw - in->sent) * in->span / 1e6;
-		out->phase = in->phase == 1 && out->debt > 0 ? 1 :
+		out->phase = in->phase == 1 &&
+		    out->debt > DEBT_LEFT * in->btlbw * in->span / 1e6 ? 1 :
 		    (in->phase + 1) % PROBE_PHASES;
 		/* Loss in a probe: it found the ceiling, drain now. */
 		if (in->lossy && in->phase == 0)

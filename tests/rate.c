@@ -276,6 +276,26 @@ probe(void)
 	decide(&in, &out);
 	check(in.phase == PROBE_CRUISE, "drain ends once paid (%u)",
 	    in.phase);
+	/* The probe and the drain a little over their rates, as paced. */
+	while (in.phase != 0)
+		decide(&in, &out);
+	in.sent = 126e6;
+	decide(&in, &out);
+	in.sent = 75.5e6;
+	decide(&in, &out);
+	check(in.phase == PROBE_CRUISE, "drain: 1.5 %% of a round left, "
+	    "paid (%u)", in.phase);
+	while (in.phase != 0)
+		decide(&in, &out);
+	in.sent = 131e6;
+	decide(&in, &out);
+	in.sent = 75e6;
+	decide(&in, &out);
+	check(in.phase == 1, "drain: 6 %% of a round left, it goes on (%u)",
+	    in.phase);
+	in.sent = 75e6;
+	decide(&in, &out);
+	check(in.phase == PROBE_CRUISE, "drain: then paid (%u)", in.phase);
 	/* Loss in a probe ends it. */
 	while (in.phase != 0)
 		decide(&in, &out);
