@@ -240,6 +240,18 @@ startup(void)
 	check(in.mode == RC_STARTUP, "startup: limited rounds are not flat");
 }
 
+/* To the next probe; p sent in it, d in the round after. */
+static void
+probe_drain(struct rate_in *in, struct rate_out *out, double p, double d)
+{
+	while (in->phase != 0)
+		decide(in, out);
+	in->sent = p;
+	decide(in, out);
+	in->sent = d;
+	decide(in, out);
+}
+
 static void
 probe(void)
 {
@@ -277,20 +289,10 @@ probe(void)
 	check(in.phase == PROBE_CRUISE, "drain ends once paid (%u)",
 	    in.phase);
 	/* The probe and the drain a little over their rates, as paced. */
-	while (in.phase != 0)
-		decide(&in, &out);
-	in.sent = 126e6;
-	decide(&in, &out);
-	in.sent = 75.5e6;
-	decide(&in, &out);
+	probe_drain(&in, &out, 126e6, 75.5e6);
 	check(in.phase == PROBE_CRUISE, "drain: 1.5 %% of a round left, "
 	    "paid (%u)", in.phase);
-	while (in.phase != 0)
-		decide(&in, &out);
-	in.sent = 131e6;
-	decide(&in, &out);
-	in.sent = 75e6;
-	decide(&in, &out);
+	probe_drain(&in, &out, 131e6, 75e6);
 	check(in.phase == 1, "drain: 6 %% of a round left, it goes on (%u)",
 	    in.phase);
 	in.sent = 75e6;
