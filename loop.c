@@ -59,7 +59,7 @@ static void	 onsignal(int);
 static void	 signals(void);
 static void	 io_send(void *, const void *, size_t,
 		    const union addr *);
-static void	 io_sendsegs(void *, const union addr *,
+static int	 io_sendsegs(void *, const union addr *,
 		    const uint8_t *, size_t, size_t);
 static ssize_t	 io_read(void *, void *, size_t);
 static int	 io_write(void *, const void *, size_t);
@@ -143,13 +143,13 @@ io_send(void *ctx, const void *p, size_t len, const union addr *to)
 	    to);
 }
 
-static void
+static int
 io_sendsegs(void *ctx, const union addr *to, const uint8_t *p,
     size_t len, size_t seg)
 {
 	struct loop *lp = ctx;
 
-	net_sendsegs(lp->np.o->server ? lp->np.net.fd : lp->np.net.ufd, to,
+	return net_sendsegs(lp->np.o->server ? lp->np.net.fd : lp->np.net.ufd, to,
 	    p, len, seg);
 }
 

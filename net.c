@@ -63,7 +63,7 @@ static void	 join(int, const struct net *, const struct opts *);
 static void	 send_warn(const union addr *);
 static int	 tx_fill(struct txmsgs *, const union addr *,
 		    const uint8_t *, size_t, size_t, size_t *);
-static void	 tx_send(int, struct txmsgs *, int, const union addr *,
+static int	 tx_send(int, struct txmsgs *, int, const union addr *,
 		    const uint8_t *, size_t *);
 static unsigned	 path_mtu(int, const union addr *);
 static void	 too_big(int, const union addr *, size_t);
@@ -627,13 +627,14 @@ tx_fill(struct txmsgs *t, const union addr *to, const uint8_t *buf,
  * the kernel refuses GSO, GSO is off from now on and *off goes back to
  * the first message not sent, to be sent again one datagram each (so a
  * train refused as too big, EMSGSIZE, shows which datagram is).
+ * Returns 1 if it waited for room.
  */
-static void
+static int
 tx_send(int fd, struct txmsgs *t, int n, const union addr *to,
     const uint8_t *buf, size_t *off)
 {
 	struct pollfd pfd;
-	int i, r;
+	int i, r, waited = 0;
 
 	for (i = 0; i < n; ) {
 		r = sendmmsg(fd, t->msg + i, (unsigned)(n - i), 0);
@@ -648,6 +649,7 @@ tx_send(int fd, struct txmsgs *t, int n, const union addr *to,
 			pfd.fd = fd;
 			pfd.events = POLLOUT;
 			(void)poll(&pfd, 1, SEND_WAIT_MS);
+			waited = 1;
 			continue;
 		}
 		if (t->msg[i].msg_hdr.msg_control != NULL &&
@@ -657,7 +659,7 @@ tx_send(int fd, struct txmsgs *t, int n, const union addr *to,
 			gso_ok = 0;
 			*off = (size_t)((const uint8_t *)t->iov[i].iov_base -
 			    buf);
-			return;
+			return waited;
 		}
 		if (errno == EMSGSIZE)
 			too_big(fd, to, t->iov[i].iov_len);
@@ -665,24 +667,28 @@ tx_send(int fd, struct txmsgs *t, int n, const union addr *to,
 			send_warn(to);
 		i++;			/* lost, as UDP may */
 	}
+	return waited;
 }
 
 /*
  * Send len bytes of datagrams, each seg bytes but the last, to one
  * address: with UDP GSO a few super-datagrams, else one datagram each.
+ * Returns 1 if it had to wait for room in the socket's buffer (the
+ * host's port is full), else 0.
  */
-void
+int
 net_sendsegs(int fd, const union addr *to, const uint8_t *buf,
     size_t len, size_t seg)
 {
 	static struct txmsgs t;		/* 6 KiB of scratch, kept */
 	size_t off = 0;
-	int n;
+	int n, waited = 0;
 
 	while (off < len) {
 		n = tx_fill(&t, to, buf, len, seg, &off);
-		tx_send(fd, &t, n, to, buf, &off);
+		waited |= tx_send(fd, &t, n, to, buf, &off);
 	}
+	return waited;
 }
 
 /*

@@ -313,8 +313,9 @@ struct io {
 	void	 (*send)(void *, const void *, size_t,
 		    const union addr *);
 	/* A train: len bytes of datagrams of seg bytes each (the last may
-	   be shorter), to `to`. */
-	void	 (*sendsegs)(void *, const union addr *,
+	   be shorter), to `to`.  1: it waited for room (the host's own
+	   port is full), else 0. */
+	int	 (*sendsegs)(void *, const union addr *,
 		    const uint8_t *, size_t, size_t);
 	/* Standard input, as read(2): bytes, 0 at the end, -1 and errno. */
 	ssize_t	 (*read)(void *, void *, size_t);
@@ -554,6 +555,8 @@ struct rate_in {
 	double		 cap_sample;	/* and in it or the last, the most */
 	double		 span;		/* the round, µs */
 	int		 limited;	/* the rate did not limit the round */
+	int		 slow;		/* nor input, nor the server's port:
+					   it sent less, all it could */
 	int		 lossy;		/* a client lost to congestion */
 	double		 loss;		/* and the most such a client lost */
 	int		 queued;	/* a queue stands before a client */
@@ -672,7 +675,7 @@ void		 net_client(struct net *, const struct opts *);
 void		 net_pin(int, const union addr *);
 int		 net_recvbatch(int, struct rxbatch *);
 void		 net_gro(int);
-void		 net_sendsegs(int, const union addr *, const uint8_t *,
+int		 net_sendsegs(int, const union addr *, const uint8_t *,
 		    size_t, size_t);
 void		 net_send(int, const void *, size_t, const union addr *);
 unsigned	 net_mtu_block(unsigned, unsigned, unsigned, unsigned);

@@ -61,6 +61,7 @@ static const double cycle[PROBE_PHASES] = {
 };
 
 static double	 rate_ceiling(const struct rate_in *, struct rate_out *);
+static int	 rate_self(const struct rate_in *);
 static int	 loss_follows(const struct rate_in *);
 static double	 clamp(double, double);
 
@@ -223,15 +224,19 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 		if (in->btlbw >= in->full_bw * FULL_GROWTH) {
 			out->full_bw = in->btlbw;
 			out->full_cnt = 0;
-		} else if (!in->limited)
+		} else if (!in->limited && !rate_self(in))
 			out->full_cnt++;
 		if (out->full_cnt >= FULL_ROUNDS) {
 			out->why = "startup ends: delivery flat";
 			break;
 		}
+		/* Twice what arrives, never less than the rate was (the
+		 * samples lag a doubling by a round), but for a round of
+		 * the server's own pace: twice that, lest the rate, kept
+		 * far above what is sent, pour out when the pace lifts. */
 		out->gain = STARTUP_GAIN;
 		out->rate = STARTUP_GAIN * in->btlbw;
-		if (out->rate < in->rate)
+		if (out->rate < in->rate && !rate_self(in))
 			out->rate = in->rate;
 		out->rate = clamp(out->rate, in->cap);
 		out->why = "startup";
@@ -285,6 +290,20 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 	out->mode = RC_DRAIN;
 	out->gain = DRAIN_GAIN;
 	out->rate = clamp(DRAIN_GAIN * in->btlbw, in->cap);
+}
+
+/*
+ * Did the server hold the round back itself?  It sent less than its
+ * rate (in->slow: it had input, and its port had room, so a read of
+ * its input that blocked, a file read from a disk, or its CPU kept it
+ * back), and what it sent arrived: the round shows the server's pace,
+ * not the path's, and is no flat round of startup.  If less arrived,
+ * the path is full as well: it is.
+ */
+static int
+rate_self(const struct rate_in *in)
+{
+	return in->slow && in->btlbw >= START_SHORT * in->sent;
 }
 
 /*

@@ -62,7 +62,7 @@
 #define OUT_PIECE	(256 * 1024)	/* and this much per loop, at most */
 #define OUT_WAIT	50000		/* or what it has, after this long */
 #define TX_BYTES	(256 * 1024)	/* bytes per loop iteration, at most */
-#define IN_CHUNK	(1024 * 1024)	/* bytes read from stdin at a time */
+#define IN_CHUNK	BURST_MAX	/* bytes read from stdin at a time */
 
 #define DATA_OVERHEAD	(R1_DATA_HDR + 4)	/* R1_DATA's header and CRC */
 #define FLOG		4		/* parity sends a group remembers */
@@ -163,6 +163,7 @@ struct r1server {
 	uint64_t	 qd;		/* that long, µs; 0: none */
 	unsigned	 round;		/* rate decisions made */
 	int		 starved;	/* in it, nothing to send at times */
+	int		 held;		/* in it, a send waited for room */
 	double		 sent_prev;	/* bit/s sent in the last round */
 	uint64_t	 sent_bytes;	/* R1_DATA bytes sent */
 
@@ -246,6 +247,7 @@ static size_t	 s_build(struct r1server *, uint8_t *, uint64_t);
 static int	 s_sendable(const struct r1server *);
 static int	 s_pick(struct r1server *, uint64_t, uint64_t *);
 static void	 s_pump(struct np *, uint64_t);
+static void	 s_train(struct np *, size_t, size_t, uint64_t);
 static void	 s_ended(struct np *, uint64_t);
 static int	 s_news(const struct r1server *, uint64_t);
 static void	 s_slow(struct r1server *, int, double);
@@ -710,12 +712,21 @@ s_pump(struct np *np, uint64_t now)
 		if (k < s->B + DATA_OVERHEAD)
 			break;
 	}
-	if (n > 0) {
-		np->io->sendsegs(np->io->ctx, &np->net.dst, s->tx, n, seg);
-		s->sent_bytes += n;
-		s->last_send = now;
-	}
+	if (n > 0)
+		s_train(np, n, seg, now);
 	s_ended(np, now);
+}
+
+/* The n bytes in s->tx, datagrams of seg, to the group. */
+static void
+s_train(struct np *np, size_t n, size_t seg, uint64_t now)
+{
+	struct r1server *s = np->rs;
+
+	s->held |= np->io->sendsegs(np->io->ctx, &np->net.dst, s->tx, n,
+	    seg);
+	s->sent_bytes += n;
+	s->last_send = now;
 }
 
 /* All of the stream sent once: R1_EOT to the group. */
@@ -1016,9 +1027,10 @@ s_control(struct np *np, uint64_t now)
 		return;
 	sent = (double)(s->sent_bytes - s->ctl_bytes) * 8e6 / (double)span;
 	in.limited = s->starved && sent < LIMITED * s->rate;
+	in.slow = !in.limited && !s->held && sent < LIMITED * s->rate;
 	in.cap_sample = sent > s->sent_prev ? sent : s->sent_prev;
 	s->sent_prev = sent;
-	s->starved = 0;
+	s->starved = s->held = 0;
 	h = s_round(s, &in, (double)np->o->min_rate);
 	in.rate = s->rate;
 	in.cap = s->cap;
@@ -1045,8 +1057,8 @@ s_control(struct np *np, uint64_t now)
 		    s->rate / 1e6, s->rc.why, s->rc.gain, in.btlbw / 1e6,
 		    addrstr(&h->m.addr), h->loss * 100, h->lbase * 100,
 		    sent / 1e6, in.limited ? ", not all the rate allowed" :
-		    "", s->qc != NULL ? "; a queue stands before " : "",
-		    s_qstr(s));
+		    in.slow ? ", all it could" : "", s->qc != NULL ?
+		    "; a queue stands before " : "", s_qstr(s));
 	s->ctl_at = now;
 	s->ctl_bytes = s->sent_bytes;
 }
@@ -1542,7 +1554,9 @@ s_input(struct np *np, uint64_t now)
 	room = s->W - at;
 	if (s->W - (s->head - s_rtail(s)) < room)
 		room = (size_t)(s->W - (s->head - s_rtail(s)));
-	/* Not the whole window at once: sending starts at the first chunk. */
+	/* Not the whole window at once: sending starts at the first
+	 * chunk; and no more than a step may send after it, for a read
+	 * from a disk blocks (10.8). */
 	if (room > IN_CHUNK)
 		room = IN_CHUNK;
 	if ((r = server_read(np, &s->cl, s->ring + at, room)) == -1)
@@ -2690,11 +2704,8 @@ s_fsend(struct np *np, uint64_t now)
 			s->npar++;
 		}
 	}
-	if (n > 0) {
-		np->io->sendsegs(np->io->ctx, &np->net.dst, s->tx, n, seg);
-		s->sent_bytes += n;
-		s->last_send = now;
-	}
+	if (n > 0)
+		s_train(np, n, seg, now);
 }
 
 /* A decoding client's parity marks and zero block, beside its window. */

@@ -101,7 +101,7 @@ static size_t	 seal_one(struct seal *, uint8_t *, const uint8_t *, size_t,
 		    const union addr *);
 static void	 sl_send(void *, const void *, size_t,
 		    const union addr *);
-static void	 sl_sendsegs(void *, const union addr *,
+static int	 sl_sendsegs(void *, const union addr *,
 		    const uint8_t *, size_t, size_t);
 static ssize_t	 sl_read(void *, void *, size_t);
 static int	 sl_write(void *, const void *, size_t);
@@ -239,7 +239,7 @@ sl_send(void *ctx, const void *p, size_t n, const union addr *to)
 }
 
 /* A train: each segment sealed, all grown by the same SEAL_OVER. */
-static void
+static int
 sl_sendsegs(void *ctx, const union addr *to, const uint8_t *p,
     size_t len, size_t seg)
 {
@@ -251,12 +251,12 @@ sl_sendsegs(void *ctx, const union addr *to, const uint8_t *p,
 	for (off = 0; off < len; off += k) {
 		k = len - off < seg ? len - off : seg;
 		if ((m = seal_one(sl, out + n, p + off, k, to)) == 0)
-			return;
+			return 0;
 		over = m - k;
 		n += m;
 	}
-	if (n > 0)
-		sl->inner->sendsegs(sl->inner->ctx, to, out, n, seg + over);
+	return n > 0 ? sl->inner->sendsegs(sl->inner->ctx, to, out, n,
+	    seg + over) : 0;
 }
 
 static ssize_t

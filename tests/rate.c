@@ -44,6 +44,8 @@ static void	 check(int, const char *, ...)
 static double	 uniform(void);
 static void	 parts(void);
 static void	 startup(void);
+static void	 flat(struct rate_in *, struct rate_out *, int, double,
+		    double);
 static void	 probe(void);
 static void	 loop(double, double, double, int);
 
@@ -238,6 +240,56 @@ startup(void)
 	for (i = 0; i < 10; i++)
 		decide(&in, &out);
 	check(in.mode == RC_STARTUP, "startup: limited rounds are not flat");
+
+	/* The server's own pace: it sent 215 Mbit/s of its 431, with the
+	 * input there and room in its port (slow), and all of it arrived.
+	 * Not flat: startup goes on until the path shows; with the port
+	 * full (not slow), or with less arriving than was sent, it ends. */
+	flat(&in, &out, 1, 215e6, 215e6);
+	check(in.mode == RC_STARTUP, "startup: the server's own pace, all "
+	    "of it arriving, is not flat");
+	flat(&in, &out, 0, 215e6, 215e6);
+	check(in.mode == RC_DRAIN, "startup: held by the port, flat");
+	flat(&in, &out, 1, 215e6, 150e6);
+	check(in.mode == RC_DRAIN, "startup: its own pace, but the path "
+	    "takes less: flat");
+
+	/* Twice what arrives, never less than the rate was; but after a
+	 * round of the server's own pace, twice that: a rate kept at 250
+	 * while 95 goes out would pour into a 100 Mbit/s port once the
+	 * pace lifts. */
+	start1(&in, &out, 180e6, 95e6, 0);
+	check(in.mode == RC_STARTUP && in.rate == RATE_START,
+	    "startup: the rate is kept (%g)", in.rate);
+	memset(&in, 0, sizeof(in));
+	in.cap = 100e9;
+	in.rate = RATE_START;
+	in.sent = in.btlbw = 95e6;
+	in.slow = 1;
+	decide(&in, &out);
+	check(in.mode == RC_STARTUP && in.rate == 190e6,
+	    "startup: the server's own pace, twice it (%g)", in.rate);
+}
+
+/* Ten rounds of startup at 431 Mbit/s sending sent, flat at btlbw. */
+static void
+flat(struct rate_in *in, struct rate_out *out, int slow, double sent,
+    double btlbw)
+{
+	int i;
+
+	memset(in, 0, sizeof(*in));
+	in->cap = 100e9;
+	in->rate = 431e6;
+	in->full_bw = btlbw;
+	in->btlbw = btlbw;
+	in->sent = sent;
+	in->slow = slow;
+	in->span = 20000;
+	for (i = 0; i < 10 && in->mode == RC_STARTUP; i++) {
+		decide(in, out);
+		in->rate = 431e6;
+	}
 }
 
 /* To the next probe; p sent in it, d in the round after. */

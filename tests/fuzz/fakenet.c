@@ -118,8 +118,9 @@ fz_send(void *ctx, const void *buf, size_t len, const union addr *to)
 		sent(f, buf, len);
 }
 
-/* The io's sendsegs: a train of datagrams of seg bytes each. */
-void
+/* The io's sendsegs: a train of datagrams of seg bytes each; never
+   waits. */
+int
 fz_sendsegs(void *ctx, const union addr *to, const uint8_t *buf,
     size_t len, size_t seg)
 {
@@ -139,6 +140,7 @@ fz_sendsegs(void *ctx, const union addr *to, const uint8_t *buf,
 		else
 			sent(f, buf + off, k);
 	}
+	return 0;
 }
 
 /* One datagram the role sends: well formed, or a bug. */

@@ -74,7 +74,7 @@ unsigned	 fz_addr(const struct fz *, unsigned, union addr *);
 void		 fz_fixup(const struct fz *, uint8_t *, size_t);
 void		 fz_send(void *, const void *, size_t,
 		    const union addr *);
-void		 fz_sendsegs(void *, const union addr *,
+int		 fz_sendsegs(void *, const union addr *,
 		    const uint8_t *, size_t, size_t);
 
 #endif /* FUZZ_H */

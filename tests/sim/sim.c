@@ -198,6 +198,8 @@ static struct sim {
 	double		 loss, shared, uploss, dup, reorder, reorder_us;
 	double		 rcvbuf;
 	double		 server_cpu;	/* µs a datagram handled */
+	double		 sread;		/* bit/s its input gives, 0: at once */
+	uint64_t	 sread_first;	/* for so many bytes, 0: all */
 	uint64_t	 kill_server;	/* µs after the start, 0 never */
 	uint64_t	 limit;		/* µs */
 	int		 verbose;
@@ -289,7 +291,7 @@ static void	 host_send(struct host *, const uint8_t *, size_t,
 
 static void	 io_send(void *, const void *, size_t,
 		    const union addr *);
-static void	 io_sendsegs(void *, const union addr *,
+static int	 io_sendsegs(void *, const union addr *,
 		    const uint8_t *, size_t, size_t);
 static ssize_t	 io_read(void *, void *, size_t);
 static int	 io_write(void *, const void *, size_t);
@@ -326,6 +328,7 @@ usage(int st)
 "usage: sim -n clients [-01v] [-b block] [-r rate] [-t timeout]\n"
 "           [--size bytes] [--seed n] [--window bytes] [--limit s]\n"
 "           [--server-rate rate] [--server-queue bytes] [--server-cpu us]\n"
+"           [--server-read rate[:bytes]]\n"
 "           [--port-rate [k:]rate] [--port-queue bytes] [--rcvbuf bytes]\n"
 "           [--delay us] [--jitter us] [--loss [k:]pct] [--shared-loss pct]\n"
 "           [--uplink-loss pct] [--dup pct] [--reorder pct]\n"
@@ -457,6 +460,7 @@ add_spec(int kind, unsigned k1, unsigned k2, double a, double b)
 
 enum {
 	O_SIZE = 256, O_SEED, O_WINDOW, O_LIMIT, O_SRATE, O_SQUEUE, O_SCPU,
+	O_SREAD,
 	O_PRATE, O_PQUEUE, O_RCVBUF, O_DELAY, O_JITTER, O_LOSS, O_SHARED,
 	O_UPLOSS, O_DUP, O_REORDER, O_REORDER_US, O_SLOW, O_STOP, O_KILL,
 	O_KILLSRV, O_TRACE, O_ZLIB, O_TRAINS, O_MINRATE, O_FEC, O_NODECODE
@@ -473,6 +477,7 @@ parse(int argc, char **argv)
 		{ "server-rate", required_argument, NULL, O_SRATE },
 		{ "server-queue", required_argument, NULL, O_SQUEUE },
 		{ "server-cpu",	required_argument, NULL, O_SCPU },
+		{ "server-read", required_argument, NULL, O_SREAD },
 		{ "port-rate",	required_argument, NULL, O_PRATE },
 		{ "port-queue",	required_argument, NULL, O_PQUEUE },
 		{ "rcvbuf",	required_argument, NULL, O_RCVBUF },
@@ -568,6 +573,15 @@ parse(int argc, char **argv)
 			break;
 		case O_SCPU:
 			sim.server_cpu = num("server cpu", optarg, 0, 1e6);
+			break;
+		case O_SREAD:
+			if ((colon = strchr(optarg, ':')) != NULL) {
+				*colon = '\0';
+				sim.sread_first = (uint64_t)scaled("server read "
+				    "bytes", colon + 1, 1024, 1, 1e15);
+			}
+			sim.sread = scaled("server read", optarg, 1000, 1e3,
+			    1e12);
 			break;
 		case O_PRATE:
 			rest = who("--port-rate", optarg, &k1, &k2);
@@ -1441,12 +1455,14 @@ io_send(void *ctx, const void *p, size_t len, const union addr *to)
  * With --trains, the switch's ports take or drop each of net.c's GSO
  * super-datagrams (GSO_SEGS and GSO_BYTES as there) whole, and --loss
  * loses it whole, as a tbf qdisc and an nftables rule at a client's
- * input do with a GSO packet on the namespace LAN.
+ * input do with a GSO packet on the namespace LAN.  1: a send waited
+ * for room in the server's port, as net_sendsegs() says.
  */
-static void
+static int
 io_sendsegs(void *ctx, const union addr *to, const uint8_t *p,
     size_t len, size_t seg)
 {
+	uint64_t blocked = sim.blocked_us;
 	size_t off, n, per, o;
 
 	if (seg == 0)
@@ -1470,17 +1486,30 @@ io_sendsegs(void *ctx, const union addr *to, const uint8_t *p,
 		}
 		sim.train = sim.tbytes = 0;
 	}
+	return sim.blocked_us != blocked;	/* the port was full */
 }
 
-/* Standard input: the stream, always ready, as much as is asked. */
+/*
+ * Standard input: the stream, always ready, as much as is asked; with
+ * --server-read, a file read from a slow disk: the read blocks the
+ * server for the time the bytes take.
+ */
 static ssize_t
 io_read(void *ctx, void *buf, size_t len)
 {
 	struct host *h = ctx;
 	uint64_t left = sim.size - h->rd;
+	double t;
 
 	if (len > left)
 		len = (size_t)left;
+	if (sim.sread > 0 && (sim.sread_first == 0 ||
+	    h->rd < sim.sread_first)) {
+		h->cpu += (double)len * 8e6 / sim.sread;
+		t = floor(h->cpu);
+		h->cpu -= t;
+		h->now += (uint64_t)t;
+	}
 	memcpy(buf, sim.stream + h->rd, len);
 	h->rd += len;
 	return (ssize_t)len;
