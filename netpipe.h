@@ -543,6 +543,8 @@ struct rate_in {
 	unsigned	 phase;		/* RC_PROBE: in the gain cycle */
 	double		 full_bw;	/* RC_STARTUP: the best btlbw yet */
 	unsigned	 full_cnt;	/* and rounds since it grew */
+	double		 self_us;	/* and µs of it at the server's own
+					   pace */
 	double		 debt;		/* bits a probe sent past btlbw */
 	double		 hi;		/* the ceiling of loss, 0: none */
 	unsigned	 age;		/* RC_PROBE: rounds in it */
@@ -570,6 +572,7 @@ struct rate_out {
 	unsigned	 phase;
 	double		 full_bw;
 	unsigned	 full_cnt;
+	double		 self_us;
 	double		 debt;
 	double		 hi;
 	unsigned	 age;

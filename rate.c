@@ -55,6 +55,7 @@
 #define CUT_JUDGE	10		/* and after which it is forgotten */
 #define CUT_TOOK	0.9		/* a cut judged once sent is below this */
 #define DEBT_LEFT	0.02		/* of a round at btlbw: drained */
+#define SELF_MOST	500e3		/* µs of startup at the server's pace */
 
 static const double cycle[PROBE_PHASES] = {
 	1.25, 0.75, 1, 1, 1, 1, 1, 1
@@ -187,6 +188,7 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 	out->phase = in->phase;
 	out->full_bw = in->full_bw;
 	out->full_cnt = in->full_cnt;
+	out->self_us = in->self_us;
 	out->debt = in->debt;
 	out->hi = in->hi;
 	out->age = in->age;
@@ -221,10 +223,17 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 			out->why = "startup ends: a queue grows";
 			break;
 		}
+		/* The server's own pace is no flat round, for half a second:
+		 * a busy host's start; a server slow for good (with
+		 * --min-rate, a room whose btlbw comes and goes with the
+		 * clients left behind) then ends it as before. */
+		if (rate_self(in))
+			out->self_us += in->span;
 		if (in->btlbw >= in->full_bw * FULL_GROWTH) {
 			out->full_bw = in->btlbw;
 			out->full_cnt = 0;
-		} else if (!in->limited && !rate_self(in))
+		} else if (!in->limited && (!rate_self(in) ||
+		    in->self_us >= SELF_MOST))
 			out->full_cnt++;
 		if (out->full_cnt >= FULL_ROUNDS) {
 			out->why = "startup ends: delivery flat";

@@ -1038,6 +1038,7 @@ s_control(struct np *np, uint64_t now)
 	in.phase = s->rc.phase;
 	in.full_bw = s->rc.full_bw;
 	in.full_cnt = s->rc.full_cnt;
+	in.self_us = s->rc.self_us;
 	in.debt = s->rc.debt;
 	in.hi = s->rc.hi;
 	in.age = s->rc.age;

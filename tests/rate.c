@@ -144,6 +144,7 @@ decide(struct rate_in *in, struct rate_out *out)
 	in->phase = out->phase;
 	in->full_bw = out->full_bw;
 	in->full_cnt = out->full_cnt;
+	in->self_us = out->self_us;
 	in->debt = out->debt;
 	in->hi = out->hi;
 	in->age = out->age;
@@ -248,6 +249,10 @@ startup(void)
 	flat(&in, &out, 1, 215e6, 215e6);
 	check(in.mode == RC_STARTUP, "startup: the server's own pace, all "
 	    "of it arriving, is not flat");
+	for (i = 0; i < 100 && in.mode == RC_STARTUP; i++)
+		decide(&in, &out);
+	check(in.mode == RC_DRAIN && i >= 10 && i < 100, "startup: after "
+	    "a while at its own pace, flat rounds end it (round %d)", i);
 	flat(&in, &out, 0, 215e6, 215e6);
 	check(in.mode == RC_DRAIN, "startup: held by the port, flat");
 	flat(&in, &out, 1, 215e6, 150e6);

@@ -10,7 +10,7 @@
 # probe cycle then took a second to climb to the link: 36.8% (tried).
 # Now such a round is no flat round: startup ends at the link, 55% at
 # least (66.5%; the input alone allows 68%).  The input at 400 Mbit/s
-# for good: 35% at least (39.7%; a read of 1 MiB then a send of at
+# for good: 35% at least (38.6%; a read of 1 MiB then a send of at
 # most 256 KiB, the pacer's most after a late wake: 14.6%, tried).
 # And the same room with any input: its port full, the sends wait, the
 # round is flat as ever: startup ends.
