@@ -279,6 +279,7 @@ static int	 port_in(struct link *, double, size_t, double *);
 static int	 port_room(const struct link *, double, double);
 static int	 port_force(struct link *, double, size_t, double *);
 static double	 egress(struct host *, size_t);
+static void	 spend(struct host *, double);
 static void	 to_client(struct host *, struct dgram *, double, int, int);
 static void	 fanout(struct host *, struct dgram *, double, int);
 static void	 pipe_push(struct host *, uint64_t, struct dgram *, int);
@@ -1499,17 +1500,12 @@ io_read(void *ctx, void *buf, size_t len)
 {
 	struct host *h = ctx;
 	uint64_t left = sim.size - h->rd;
-	double t;
 
 	if (len > left)
 		len = (size_t)left;
 	if (sim.sread > 0 && (sim.sread_first == 0 ||
-	    h->rd < sim.sread_first)) {
-		h->cpu += (double)len * 8e6 / sim.sread;
-		t = floor(h->cpu);
-		h->cpu -= t;
-		h->now += (uint64_t)t;
-	}
+	    h->rd < sim.sread_first))
+		spend(h, (double)len * 8e6 / sim.sread);
 	memcpy(buf, sim.stream + h->rd, len);
 	h->rd += len;
 	return (ssize_t)len;
@@ -1523,7 +1519,6 @@ static int
 io_write(void *ctx, const void *p, size_t len)
 {
 	struct host *h = ctx;
-	double t;
 
 	if (h->closed)
 		return EBADF;
@@ -1533,13 +1528,21 @@ io_write(void *ctx, const void *p, size_t len)
 			h->bad_at = h->written;
 	}
 	h->written += len;
-	if (h->wrate > 0) {
-		h->cpu += (double)len * 8e6 / h->wrate;
-		t = floor(h->cpu);
-		h->cpu -= t;
-		h->now += (uint64_t)t;
-	}
+	if (h->wrate > 0)
+		spend(h, (double)len * 8e6 / h->wrate);
 	return 0;
+}
+
+/* Host h is busy us µs: its clock moves on, the fraction carried. */
+static void
+spend(struct host *h, double us)
+{
+	double t;
+
+	h->cpu += us;
+	t = floor(h->cpu);
+	h->cpu -= t;
+	h->now += (uint64_t)t;
 }
 
 static int
@@ -1603,7 +1606,7 @@ wake(struct host *h)
 	union addr from;
 	struct dgram *d;
 	unsigned n = 0, i;
-	uint64_t t = sim.now, next, c, at;
+	uint64_t t = sim.now, next, at;
 	double w0 = 0;
 	int s;
 
@@ -1625,12 +1628,8 @@ wake(struct host *h)
 			r->packet(&h->np, d->data, d->len, &from, h->stamp);
 			if (h->id == 0) {
 				sim.wall_srv += wall() - w0;
-				if (sim.server_cpu > 0) {
-					h->cpu += sim.server_cpu;
-					c = (uint64_t)floor(h->cpu);
-					h->cpu -= (double)c;
-					h->now += c;
-				}
+				if (sim.server_cpu > 0)
+					spend(h, sim.server_cpu);
 			}
 			unref(d);
 			n++;
