@@ -785,6 +785,7 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 	double d, m, b, fast = 0, rm = 0, rd = 0;
 	uint64_t q;
 	unsigned i, n = 0, ncong = 0;
+	int counts;
 
 	in->btlbw = 0;
 	in->loss = 0;
@@ -814,21 +815,23 @@ s_round(struct r1server *s, struct rate_in *in, double need)
 			rm += m + c->mprev;
 			rd += c->ln;
 		}
-		if (!c->slow && c->qd_at != 0 &&
+		/* With --min-rate, only the loss and the queue of a client
+		 * that takes it are the room's: the others are to be left
+		 * behind, and what their ports do is their own. */
+		b = bw_best(&c->bw);
+		counts = !c->slow && (need == 0 || c->sample >= need ||
+		    b >= need);
+		if (counts && c->qd_at != 0 &&
 		    (double)(c->qd_last - c->qd_base) > in->qgrow)
 			in->qgrow = (double)(c->qd_last - c->qd_base);
-		if (!c->slow && (q = s_queued(c)) > s->qd) {
+		if (counts && (q = s_queued(c)) > s->qd) {
 			in->queued = 1;
 			s->qd = q;
 			s->qc = c;
 		}
-		/* With --min-rate, only the loss of a client that takes it
-		 * is the room's congestion: the others are to be dropped. */
-		b = bw_best(&c->bw);
-		if (loss_says(c->loss, d + c->dprev, &c->lbase) && !c->slow &&
+		if (loss_says(c->loss, d + c->dprev, &c->lbase) && counts &&
 		    (s->rc.mode != RC_STARTUP || c->loss >= STARTUP_LOSS ||
-		    (!in->limited && c->sample < FULL_GROWTH * b)) &&
-		    (need == 0 || c->sample >= need || b >= need)) {
+		    (!in->limited && c->sample < FULL_GROWTH * b))) {
 			c->congested = 1;
 			ncong++;
 			if (c->loss > in->loss)
