@@ -541,7 +541,8 @@ struct rate_in {
 	double		 rate, cap;	/* bit/s now, and -r's (or the most) */
 	int		 mode;		/* RC_* */
 	unsigned	 phase;		/* RC_PROBE: in the gain cycle */
-	double		 full_bw;	/* RC_STARTUP: the best btlbw yet */
+	double		 full_bw;	/* RC_STARTUP: the best btlbw yet;
+					   RC_PROBE: btlbw as a probe began */
 	unsigned	 full_cnt;	/* and rounds since it grew */
 	double		 self_us;	/* and µs of it at the server's own
 					   pace */

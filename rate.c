@@ -56,6 +56,7 @@
 #define CUT_TOOK	0.9		/* a cut judged once sent is below this */
 #define DEBT_LEFT	0.02		/* of a round at btlbw: drained */
 #define SELF_MOST	500e3		/* µs of startup at the server's pace */
+#define PROBE_GROWTH	1.1		/* a probe's delivery grew so: room */
 
 static const double cycle[PROBE_PHASES] = {
 	1.25, 0.75, 1, 1, 1, 1, 1, 1
@@ -258,6 +259,27 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 		out->why = "drained";
 		return;
 	default:
+		/*
+		 * A probe whose delivery grew with it, past the most the
+		 * room ever had: the path was not full (startup ended at a
+		 * busy server's pace), and the cycle's 1.25 a round in eight
+		 * would take seconds to find it; startup again.  A full
+		 * link delivers no more to a probe, nor more than it did
+		 * (a btlbw that aged below it comes back to it).
+		 */
+		if (in->phase <= 1 && !in->lossy && !in->queued &&
+		    !in->limited && out->qrun == 0 &&
+		    in->qgrow <= START_QUEUE &&
+		    in->btlbw >= PROBE_GROWTH * (in->full_bw > in->alone ?
+		    in->full_bw : in->alone)) {
+			out->mode = RC_STARTUP;
+			out->full_bw = in->btlbw;
+			out->full_cnt = 0;
+			out->gain = STARTUP_GAIN;
+			out->rate = clamp(STARTUP_GAIN * in->btlbw, in->cap);
+			out->why = "the probe found room: startup";
+			return;
+		}
 		if (!in->queued && in->btlbw > out->alone)
 			out->alone = in->btlbw;
 		out->hi = rate_ceiling(in, out);
@@ -281,6 +303,8 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 			out->phase = 1;
 		out->gain = cycle[out->phase];
 		out->rate = out->gain * in->btlbw;
+		if (out->phase == 0)	/* what a probe starts from */
+			out->full_bw = in->btlbw;
 		out->why = out->phase == 0 ? "probe" : out->phase == 1 ?
 		    (in->lossy && in->phase == 0 ? "drain: the probe lost" :
 		    "drain") : out->relearn ? "loss that does not follow the "

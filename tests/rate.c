@@ -10,7 +10,9 @@
  * jump well above it is congestion), rate_start and the clamps.
  * (2) The decision, round by round: startup doubles, ends on loss or
  * after FULL_ROUNDS flat rounds and drains; the probe cycle; a probe's
- * excess is drained before the cycle goes on.  (3) Closed loops: a
+ * excess is drained before the cycle goes on; a probe whose delivery
+ * grew with it (by PROBE_GROWTH, past the most the room had) found
+ * the path not full: startup again, unless it lost or a queue stands.  (3) Closed loops: a
  * modelled path of capacity C (1 Mbit/s to 10 Gbit/s), a client losing
  * l at random (0 to 2 %; 2 to 30 % for a bad cable, whose loss must be
  * learnt, not taken for congestion), delivery samples with noise, rounds fed back
@@ -47,6 +49,7 @@ static void	 startup(void);
 static void	 flat(struct rate_in *, struct rate_out *, int, double,
 		    double);
 static void	 probe(void);
+static void	 room(int, int, int, double, double, int);
 static void	 loop(double, double, double, int);
 
 static void
@@ -469,6 +472,54 @@ probe(void)
 }
 
 /*
+ * A probe from a cruise at 100 Mbit/s whose delivery shows grown by g
+ * at the end of the round at phase (0: the probe's, 1: the drain's),
+ * with loss or a standing queue or not, the room having had had bit/s
+ * at most before (0: 100 Mbit/s): startup again (want) or not.
+ */
+static void
+room(int phase, int lossy, int queued, double g, double had, int want)
+{
+	struct rate_in in;
+	struct rate_out out;
+
+	memset(&in, 0, sizeof(in));
+	in.cap = 100e9;
+	in.mode = RC_PROBE;
+	in.phase = PROBE_CRUISE;
+	in.btlbw = 100e6;
+	in.rate = 100e6;
+	in.span = 20000;
+	in.age = 100;
+	while (in.phase != 0) {
+		in.sent = in.rate;
+		decide(&in, &out);
+	}
+	check(in.full_bw == 100e6, "a probe keeps what it starts from (%g)",
+	    in.full_bw);
+	if (had > 0)
+		in.alone = had;
+	in.sent = in.rate;
+	if (phase == 1) {
+		decide(&in, &out);	/* the probe's own round: no more yet */
+		check(in.mode == RC_PROBE && in.phase == 1,
+		    "a probe that shows nothing more yet drains");
+		in.sent = in.rate;
+	}
+	in.btlbw = g * 100e6;
+	in.lossy = lossy;
+	in.loss = lossy ? 0.05 : 0;
+	in.queued = queued;
+	decide(&in, &out);
+	check((in.mode == RC_STARTUP) == want && (!want ||
+	    (in.rate == 2 * g * 100e6 &&
+	    strcmp(out.why, "the probe found room: startup") == 0)),
+	    "a probe's delivery %g times, at phase %d, loss %d, queue %d: "
+	    "startup %d (mode %d, %g, %s)", g, phase, lossy, queued, want,
+	    in.mode, in.rate, out.why);
+}
+
+/*
  * A path of capacity C; the client loses l at random; a round's sample
  * is what reached it, with noise, of what was sent the round before.
  */
@@ -551,6 +602,14 @@ main(void)
 	parts();
 	startup();
 	probe();
+	room(0, 0, 0, 1.25, 0, 1);	/* the path was not full */
+	room(1, 0, 0, 1.2, 0, 1);	/* shown a round late */
+	room(0, 0, 0, 1.05, 0, 0);	/* a full link: no more */
+	room(1, 0, 0, 1.05, 0, 0);
+	room(0, 1, 0, 1.25, 0, 0);	/* it lost: no */
+	room(0, 0, 1, 1.25, 0, 0);	/* a queue stands: no */
+	room(0, 0, 0, 1.25, 120e6, 0);	/* btlbw aged, back where it was */
+	room(0, 0, 0, 1.35, 120e6, 1);	/* and past it */
 	for (i = 0; i < LOOPS; i++) {
 		C = 1e6 * (1 + 10000 * uniform() * uniform());
 		loop(C, 0.02 * uniform(), 0.05 * uniform(), 0);
