@@ -55,6 +55,7 @@
 #define CUT_JUDGE	10		/* and after which it is forgotten */
 #define CUT_TOOK	0.9		/* a cut judged once sent is below this */
 #define DEBT_LEFT	0.02		/* of a round at btlbw: drained */
+#define DEBT_MOST	2		/* probes' excess at btlbw, at most */
 #define SELF_MOST	500e3		/* µs of startup at the server's pace */
 #define PROBE_GROWTH	1.1		/* a probe's delivery grew so: room */
 
@@ -295,6 +296,13 @@ rate_decide(const struct rate_in *in, struct rate_out *out)
 			out->debt = (in->sent - in->btlbw) * in->span / 1e6;
 		else if (in->phase == 1)
 			out->debt -= (in->btlbw - in->sent) * in->span / 1e6;
+		/* No more than two probes' excess at btlbw now: a btlbw that
+		 * fell far (a room stalled, its delivery gone) would else
+		 * keep the rate at 0.75 of it for hundreds of rounds. */
+		if (out->debt > DEBT_MOST * (cycle[0] - 1) * in->btlbw *
+		    in->span / 1e6)
+			out->debt = DEBT_MOST * (cycle[0] - 1) * in->btlbw *
+			    in->span / 1e6;
 		out->phase = in->phase == 1 &&
 		    out->debt > DEBT_LEFT * in->btlbw * in->span / 1e6 ? 1 :
 		    (in->phase + 1) % PROBE_PHASES;

@@ -987,9 +987,12 @@ s_relearn(struct r1server *s)
  * --min-rate (10.9): while some client takes the rate, a client whose
  * best has been below it for SLOW_ROUNDS rounds no longer holds the
  * room back: the window, the ring and the repeats go on without it,
- * until it is dropped (s_output).  A round it did not report in counts
- * neither way: its best is then old news (a client paused, or not
- * scheduled, while the input sped up).
+ * until it is dropped (s_output), or until its own best is the rate
+ * again, whether or not another's still is (the ring has let go of
+ * what it lacks: taken back in, it would hold the window for good).
+ * A round it did not report in counts neither way: its best is then
+ * old news (a client paused, or not scheduled, while the input sped
+ * up).
  */
 static void
 s_slow(struct r1server *s, int some, double need)
@@ -1003,7 +1006,8 @@ s_slow(struct r1server *s, int some, double need)
 		if (c->m.alive && !c->done && !c->spoke)
 			continue;
 		b = bw_best(&c->bw);
-		if (some && c->m.alive && !c->done && b > 0 && b < need)
+		if (c->m.alive && !c->done && b < need &&
+		    (c->slow || (some && b > 0)))
 			c->below++;
 		else
 			c->below = 0;

@@ -358,6 +358,20 @@ probe(void)
 	in.sent = 75e6;
 	decide(&in, &out);
 	check(in.phase == PROBE_CRUISE, "drain: then paid (%u)", in.phase);
+	/* btlbw falls a hundredfold in the drain (a room stalled): the
+	 * debt is no more than two probes' at it, paid in rounds. */
+	while (in.phase != 0)
+		decide(&in, &out);
+	in.sent = 125e6;
+	decide(&in, &out);
+	in.btlbw = 1e6;
+	for (i = 0; i < 10 && in.phase == 1; i++) {
+		in.sent = 0.9e6;
+		decide(&in, &out);
+	}
+	check(in.phase != 1, "drain: after btlbw fell, ends in %d rounds",
+	    i);
+	in.btlbw = 100e6;
 	/* Loss in a probe ends it. */
 	while (in.phase != 0)
 		decide(&in, &out);

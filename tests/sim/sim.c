@@ -200,6 +200,7 @@ static struct sim {
 	double		 server_cpu;	/* µs a datagram handled */
 	double		 sread;		/* bit/s its input gives, 0: at once */
 	uint64_t	 sread_first;	/* for so many bytes, 0: all */
+	uint64_t	 sread_from;	/* or from this byte on */
 	uint64_t	 kill_server;	/* µs after the start, 0 never */
 	uint64_t	 limit;		/* µs */
 	int		 verbose;
@@ -329,7 +330,7 @@ usage(int st)
 "usage: sim -n clients [-01v] [-b block] [-r rate] [-t timeout]\n"
 "           [--size bytes] [--seed n] [--window bytes] [--limit s]\n"
 "           [--server-rate rate] [--server-queue bytes] [--server-cpu us]\n"
-"           [--server-read rate[:bytes]]\n"
+"           [--server-read rate[:bytes|+bytes]]\n"
 "           [--port-rate [k:]rate] [--port-queue bytes] [--rcvbuf bytes]\n"
 "           [--delay us] [--jitter us] [--loss [k:]pct] [--shared-loss pct]\n"
 "           [--uplink-loss pct] [--dup pct] [--reorder pct]\n"
@@ -579,6 +580,10 @@ parse(int argc, char **argv)
 			if ((colon = strchr(optarg, ':')) != NULL) {
 				*colon = '\0';
 				sim.sread_first = (uint64_t)scaled("server read "
+				    "bytes", colon + 1, 1024, 1, 1e15);
+			} else if ((colon = strchr(optarg, '+')) != NULL) {
+				*colon = '\0';
+				sim.sread_from = (uint64_t)scaled("server read "
 				    "bytes", colon + 1, 1024, 1, 1e15);
 			}
 			sim.sread = scaled("server read", optarg, 1000, 1e3,
@@ -1504,7 +1509,7 @@ io_read(void *ctx, void *buf, size_t len)
 	if (len > left)
 		len = (size_t)left;
 	if (sim.sread > 0 && (sim.sread_first == 0 ||
-	    h->rd < sim.sread_first))
+	    h->rd < sim.sread_first) && h->rd >= sim.sread_from)
 		spend(h, (double)len * 8e6 / sim.sread);
 	memcpy(buf, sim.stream + h->rd, len);
 	h->rd += len;
