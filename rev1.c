@@ -150,6 +150,9 @@ struct r1server {
 	uint64_t	*rtxq;		/* offsets to repeat */
 	size_t		 rq_head, rq_len;
 	uint64_t	 tail, head, next;
+	uint64_t	 lead;		/* the room's written out (s_lead) */
+	uint64_t	*wv;		/* s_lead's, one per client */
+	size_t		 nwv;
 	int		 eof;
 	uint32_t	 scrc;		/* stream CRC of [0, next) new data */
 	struct crcjoin	 join;		/* joins of B bytes */
@@ -268,6 +271,8 @@ static void	 s_status(struct np *, struct r1client *,
 static int	 s_done(struct np *, struct r1client *, uint32_t);
 static void	 s_watch(struct np *, struct r1client *, uint64_t);
 static uint64_t	 s_written(const struct r1server *, const struct r1client *);
+static uint64_t	 s_lead(struct r1server *);
+static int	 u64desc(const void *, const void *);
 static int	 s_output(struct np *, struct r1client *, uint64_t);
 static void	 s_holder(struct np *, uint64_t);
 
@@ -405,6 +410,7 @@ s_fini(struct np *np)
 	free(s->pcrc);
 	free(s->sent_at);
 	free(s->queued);
+	free(s->wv);
 	free(s->rtxq);
 	free(s->tx);
 	s_fecfini(s);
@@ -1400,9 +1406,51 @@ s_written(const struct r1server *s, const struct r1client *c)
 }
 
 /*
+ * What a client is behind of (--min-rate, 10.9): what half the alive
+ * clients not left behind have written out, if there are two or more
+ * (with two, the more); else, or without memory, what was sent.  A
+ * room that all goes at the server's pace, below the rate (a server
+ * short of CPU, disks slower than it), has no client behind the others,
+ * nor do most of it behind one that ran ahead.
+ */
+static uint64_t
+s_lead(struct r1server *s)
+{
+	const struct r1client *c;
+	uint64_t *v;
+	unsigned i;
+	size_t n = 0;
+
+	if (s->nwv < s->cl.n) {
+		if ((v = reallocarray(s->wv, s->cl.n, sizeof(*v))) == NULL)
+			return s->next;
+		s->wv = v;
+		s->nwv = s->cl.n;
+	}
+	for (i = 0; i < s->cl.n; i++) {
+		c = s_client(s, i);
+		if (c->m.alive && !c->slow)
+			s->wv[n++] = s_written(s, c);
+	}
+	if (n < 2)
+		return s->next;
+	qsort(s->wv, n, sizeof(*s->wv), u64desc);
+	return s->wv[(n - 1) / 2];
+}
+
+/* qsort: largest first. */
+static int
+u64desc(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/*
  * Its output rate, written over each second.  With --min-rate, a client
- * behind (half a window or more short of what was sent, or a block once
- * all is sent: it holds the room back) is short from then on, until a
+ * behind (half a window or more short of the room's, s_lead, or a block
+ * once all is sent: it holds the room back) is short from then on, until a
  * second at the rate or until it catches up; short for T, and below the
  * rate over that time, it is dropped (PROTOCOL.txt 10.9).  Returns 1 if
  * it was.
@@ -1425,7 +1473,7 @@ s_output(struct np *np, struct r1client *c, uint64_t now)
 		if (c->orate >= need)
 			c->slow_at = 0;
 	}
-	lag = s->next > w ? s->next - w : 0;
+	lag = s->lead > w ? s->lead - w : 0;
 	if (need == 0 || (!c->slow && lag < (s->eof && s->next == s->head ?
 	    s->B : s->W / 2))) {
 		c->slow_at = 0;
@@ -1505,6 +1553,7 @@ s_timer(struct np *np, uint64_t now)
 	} else if (s->phase >= S_TX && now - s->last_send >= IDLE_PING)
 		s_ping(np, now, 0);	/* heartbeat: where the stream is */
 	s->wake = UINT64_MAX;
+	s->lead = np->o->min_rate > 0 ? s_lead(s) : s->next;
 	for (i = 0; i < s->cl.n; i++)
 		s_watch(np, s_client(s, i), now);
 	s_advance(np, now);
