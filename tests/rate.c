@@ -48,6 +48,7 @@ static void	 parts(void);
 static void	 startup(void);
 static void	 flat(struct rate_in *, struct rate_out *, int, double,
 		    double);
+static void	 cruise(struct rate_in *);
 static void	 probe(void);
 static void	 room(int, int, int, double, double, int);
 static void	 loop(double, double, double, int);
@@ -300,6 +301,19 @@ flat(struct rate_in *in, struct rate_out *out, int slow, double sent,
 	}
 }
 
+/* A room cruising at 100 Mbit/s, rounds of 20 ms. */
+static void
+cruise(struct rate_in *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->cap = 100e9;
+	in->mode = RC_PROBE;
+	in->phase = PROBE_CRUISE;
+	in->btlbw = 100e6;
+	in->rate = 100e6;
+	in->span = 20000;
+}
+
 /* To the next probe; p sent in it, d in the round after. */
 static void
 probe_drain(struct rate_in *in, struct rate_out *out, double p, double d)
@@ -320,13 +334,7 @@ probe(void)
 	double sum = 0, prev;
 	int i;
 
-	memset(&in, 0, sizeof(in));
-	in.cap = 100e9;
-	in.mode = RC_PROBE;
-	in.phase = PROBE_CRUISE;
-	in.btlbw = 100e6;
-	in.rate = 100e6;
-	in.span = 20000;
+	cruise(&in);
 	for (i = 0; i < 8 * PROBE_PHASES; i++) {
 		in.sent = in.rate;
 		decide(&in, &out);
@@ -497,13 +505,7 @@ room(int phase, int lossy, int queued, double g, double had, int want)
 	struct rate_in in;
 	struct rate_out out;
 
-	memset(&in, 0, sizeof(in));
-	in.cap = 100e9;
-	in.mode = RC_PROBE;
-	in.phase = PROBE_CRUISE;
-	in.btlbw = 100e6;
-	in.rate = 100e6;
-	in.span = 20000;
+	cruise(&in);
 	in.age = 100;
 	while (in.phase != 0) {
 		in.sent = in.rate;
